@@ -1,0 +1,18 @@
+package io.kindling.graph;
+
+import java.io.Serializable;
+
+/**
+ * A task's function: a serializable functional interface of a fixed arity.
+ *
+ * <p>Users do not implement this type; they pass a lambda or, usually, a method reference to a
+ * static method, and Java picks {@link Fn0} to {@link Fn5} by its arity. {@link #invoke} lets a
+ * scheduler call any of them with an argument array.
+ */
+public interface Fn extends Serializable {
+    /** The number of arguments this function takes. */
+    int arity();
+
+    /** Calls the function with {@code args}, whose length is {@link #arity()}. */
+    Object invoke(Object[] args) throws Exception;
+}

@@ -1,0 +1,282 @@
+package io.kindling.graph;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Names and tokens for keys, as Dask's {@code tokenize} and {@code funcname}.
+ *
+ * <p>A pure call's token is a 64-bit hash of what the function is (for a lambda or method
+ * reference: its class, method, signature and captured values) and of its arguments' contents:
+ * numbers, strings, enums, keys, lists, maps and arrays by value; other serializable objects by
+ * their serialized bytes. An argument that cannot be serialized has no content to hash, so the
+ * call gets a unique token, as an impure call does.
+ *
+ * <p>A unique token is SplitMix64 over a per-JVM random seed and a counter: unique within the
+ * JVM, and unlikely to meet another JVM's (clients of one cluster share the key space).
+ */
+public final class Tokens {
+    private static final AtomicLong COUNTER = new AtomicLong(new SecureRandom().nextLong());
+    private static final ClassValue<FunctionInfo> FUNCTIONS = new ClassValue<>() {
+        @Override
+        protected FunctionInfo computeValue(Class<?> type) {
+            return FunctionInfo.of(type);
+        }
+    };
+
+    private Tokens() {
+    }
+
+    /** A fresh token, never handed out before in this JVM. */
+    public static long unique() {
+        return mix(COUNTER.addAndGet(0x9E3779B97F4A7C15L));
+    }
+
+    /** A readable name for a function: the method's name for a method reference, {@code lambda} for a lambda. */
+    public static String functionName(Fn function) {
+        return FUNCTIONS.get(function.getClass()).name(function);
+    }
+
+    /**
+     * The deterministic token of {@code function(arguments...)}, or a unique one when some part
+     * cannot be hashed by content.
+     */
+    public static long pure(Fn function, Object[] arguments) {
+        Hasher h = new Hasher();
+        try {
+            h.function(function);
+            for (Object a : arguments) {
+                h.value(a);
+            }
+        } catch (NotHashable e) {
+            return unique();
+        }
+        return h.finish();
+    }
+
+    /** The deterministic token of a value, or a unique one when it cannot be hashed by content. */
+    public static long ofValue(Object value) {
+        Hasher h = new Hasher();
+        try {
+            h.value(value);
+        } catch (NotHashable e) {
+            return unique();
+        }
+        return h.finish();
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * What a function's class says about it: its {@code writeReplace} if it is a serializable
+     * lambda, and its name, read from the first instance seen (a lambda's method is known only
+     * through an instance) and kept for the class.
+     */
+    private static final class FunctionInfo {
+        final Method writeReplace;
+        private volatile String name;
+
+        private FunctionInfo(Method writeReplace) {
+            this.writeReplace = writeReplace;
+        }
+
+        static FunctionInfo of(Class<?> type) {
+            if (type.isSynthetic() || type.isHidden()) {
+                try {
+                    Method writeReplace = type.getDeclaredMethod("writeReplace");
+                    writeReplace.setAccessible(true);
+                    return new FunctionInfo(writeReplace);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return new FunctionInfo(null);
+                }
+            }
+            return new FunctionInfo(null);
+        }
+
+        String name(Fn function) {
+            String known = name;
+            if (known != null) {
+                return known;
+            }
+            String found = decapitalize(function.getClass().getSimpleName());
+            if (writeReplace != null) {
+                try {
+                    String method = ((SerializedLambda) writeReplace.invoke(function)).getImplMethodName();
+                    found = method.startsWith("lambda$") ? "lambda" : method;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    found = "lambda";
+                }
+            } else if (function.getClass().isSynthetic() || function.getClass().isHidden()) {
+                found = "lambda";
+            }
+            name = found;
+            return found;
+        }
+    }
+
+    private static String decapitalize(String s) {
+        int dollar = s.indexOf('$');
+        if (dollar >= 0) {
+            s = s.substring(0, dollar);
+        }
+        if (s.isEmpty()) {
+            return "function";
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static final class NotHashable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotHashable() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Feeds values into a 64-bit hash, tagging each kind so that 1, 1L and "1" differ. */
+    private static final class Hasher {
+        private long h = 0x243F6A8885A308D3L;
+
+        void add(long v) {
+            h = mix(h ^ v) + 0x9E3779B97F4A7C15L;
+        }
+
+        void add(String s) {
+            add(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                add(s.charAt(i));
+            }
+        }
+
+        long finish() {
+            return mix(h);
+        }
+
+        void function(Fn function) throws NotHashable {
+            Class<?> type = function.getClass();
+            Method writeReplace = FUNCTIONS.get(type).writeReplace;
+            if (writeReplace == null) {
+                add(1);
+                add(type.getName());
+                serialized(function);
+                return;
+            }
+            try {
+                SerializedLambda lambda = (SerializedLambda) writeReplace.invoke(function);
+                add(2);
+                add(lambda.getImplClass());
+                add(lambda.getImplMethodName());
+                add(lambda.getImplMethodSignature());
+                add(lambda.getCapturedArgCount());
+                for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+                    value(lambda.getCapturedArg(i));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new NotHashable();
+            }
+        }
+
+        void value(Object v) throws NotHashable {
+            if (v == null) {
+                add(10);
+            } else if (v instanceof Integer i) {
+                add(11);
+                add(i);
+            } else if (v instanceof Long l) {
+                add(26);
+                add(l);
+            } else if (v instanceof Short || v instanceof Byte) {
+                add(v instanceof Short ? 27 : 28);
+                add(((Number) v).longValue());
+            } else if (v instanceof Double || v instanceof Float) {
+                add(v instanceof Double ? 12 : 29);
+                add(Double.doubleToLongBits(((Number) v).doubleValue()));
+            } else if (v instanceof String s) {
+                add(13);
+                add(s);
+            } else if (v instanceof Boolean b) {
+                add(b ? 14 : 15);
+            } else if (v instanceof Character c) {
+                add(16);
+                add(c);
+            } else if (v instanceof Key k) {
+                add(17);
+                add(k.toString());
+            } else if (v instanceof Enum<?> e) {
+                add(18);
+                add(e.getDeclaringClass().getName());
+                add(e.name());
+            } else if (v instanceof BigInteger || v instanceof BigDecimal) {
+                add(19);
+                add(v.getClass().getName());
+                add(v.toString());
+            } else if (v instanceof Literal l) {
+                add(20);
+                value(l.value());
+            } else if (v instanceof List<?> list) {
+                add(21);
+                add(list.size());
+                for (Object e : list) {
+                    value(e);
+                }
+            } else if (v instanceof Map<?, ?> map) {
+                add(22);
+                add(map.size());
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    value(e.getKey());
+                    value(e.getValue());
+                }
+            } else if (v instanceof Object[] array) {
+                add(23);
+                add(array.getClass().getName());
+                add(array.length);
+                for (Object e : array) {
+                    value(e);
+                }
+            } else if (v instanceof Class<?> c) {
+                add(24);
+                add(c.getName());
+            } else {
+                add(25);
+                add(v.getClass().getName());
+                serialized(v);
+            }
+        }
+
+        private void serialized(Object v) throws NotHashable {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(v);
+            } catch (NotSerializableException e) {
+                throw new NotHashable();
+            } catch (IOException e) {
+                throw new NotHashable();
+            }
+            byte[] b = bytes.toByteArray();
+            add(b.length);
+            long word = 0;
+            for (int i = 0; i < b.length; i++) {
+                word = (word << 8) | (b[i] & 0xFF);
+                if ((i & 7) == 7) {
+                    add(word);
+                    word = 0;
+                }
+            }
+            add(word);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.kindling.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Runs the {@code main()} of every example class and checks what it prints. An example without an
+ * expectation here fails the test, so none goes untested.
+ */
+class ExamplesTest {
+    private static final Map<String, List<String>> EXPECTED = Map.of(
+            "Tutorial", List.of("13"));
+
+    @Test
+    void everyExample_printsWhatItShould() throws Exception {
+        TreeSet<String> examples = exampleClasses();
+        assertEquals(new TreeSet<>(EXPECTED.keySet()), examples, "examples and expectations must match");
+        for (String name : examples) {
+            assertEquals(EXPECTED.get(name), run(name), name);
+        }
+    }
+
+    private static List<String> run(String simpleName) throws Exception {
+        Method main = Class.forName("io.kindling.examples." + simpleName).getMethod("main", String[].class);
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            main.invoke(null, (Object) new String[0]);
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** The top-level classes of the examples package that have a public static main. */
+    private static TreeSet<String> exampleClasses() throws IOException, URISyntaxException, ClassNotFoundException {
+        Path dir = Path.of(Tutorial.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("io/kindling/examples");
+        TreeSet<String> names = new TreeSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String file = f.getFileName().toString();
+                if (!file.endsWith(".class") || file.contains("$")) {
+                    continue;
+                }
+                String name = file.substring(0, file.length() - ".class".length());
+                Class<?> type = Class.forName("io.kindling.examples." + name);
+                try {
+                    Method main = type.getMethod("main", String[].class);
+                    if (Modifier.isStatic(main.getModifiers())) {
+                        names.add(name);
+                    }
+                } catch (NoSuchMethodException e) {
+                    // a helper class, not an example
+                }
+            }
+        }
+        return names;
+    }
+}
