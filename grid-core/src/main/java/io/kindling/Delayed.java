@@ -110,6 +110,18 @@ public final class Delayed<T> {
 
     // ------------------------------------------------------------------ using them
 
+    /**
+     * A {@code Delayed} for a task whose arguments already hold keys rather than {@code Delayed}
+     * values, reading {@code dependencies}: for schedulers that hand out values already computed
+     * (a client's {@code persist}).
+     */
+    public static <T> Delayed<T> ofTask(Task task, List<Delayed<?>> dependencies) {
+        Objects.requireNonNull(task, "task");
+        Object parents = dependencies.isEmpty() ? null
+                : dependencies.size() == 1 ? dependencies.get(0) : dependencies.toArray(new Delayed<?>[0]);
+        return new Delayed<>(task, parents);
+    }
+
     /** The key of this value's task. */
     public Key key() {
         return task.key();

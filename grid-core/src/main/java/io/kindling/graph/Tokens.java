@@ -247,6 +247,30 @@ public final class Tokens {
                 for (Object e : array) {
                     value(e);
                 }
+            } else if (v instanceof double[] a) {
+                add(30);
+                add(a.length);
+                for (double d : a) {
+                    add(Double.doubleToLongBits(d));
+                }
+            } else if (v instanceof long[] a) {
+                add(31);
+                add(a.length);
+                for (long l : a) {
+                    add(l);
+                }
+            } else if (v instanceof int[] a) {
+                add(32);
+                add(a.length);
+                for (int i : a) {
+                    add(i);
+                }
+            } else if (v instanceof byte[] a) {
+                add(33);
+                add(a.length);
+                for (byte b : a) {
+                    add(b);
+                }
             } else if (v instanceof Class<?> c) {
                 add(24);
                 add(c.getName());

@@ -25,6 +25,12 @@ public interface Scheduler {
     Scheduler THREADS = threads(Runtime.getRuntime().availableProcessors());
 
     /**
+     * Runs tasks on worker JVMs of this machine (a local cluster of child-process nodes, started
+     * on first use and stopped when this JVM exits). Needs grid-client on the class path.
+     */
+    Scheduler PROCESSES = new LazyProcesses();
+
+    /**
      * Computes {@code keys} of {@code graph} (and what they depend on, nothing else) and returns
      * their values in the same order.
      *

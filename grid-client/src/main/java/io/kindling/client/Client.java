@@ -1,0 +1,346 @@
+package io.kindling.client;
+
+import io.kindling.Delayed;
+import io.kindling.graph.Fn0;
+import io.kindling.graph.Fn1;
+import io.kindling.graph.Fn2;
+import io.kindling.graph.Fn3;
+import io.kindling.graph.Fn4;
+import io.kindling.graph.Fn5;
+import io.kindling.graph.Graph;
+import io.kindling.graph.Key;
+import io.kindling.graph.Task;
+import io.kindling.scheduler.Scheduler;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The entry point to a cluster, as Dask's {@code distributed.Client}: submit work, get futures,
+ * gather results, scatter data, compute {@link Delayed} graphs. Data stays on the cluster until no
+ * future needs it.
+ *
+ * <pre>{@code
+ * try (Client client = Client.local()) {                 // an embedded local cluster
+ *     Future<Integer> a = client.submit(Ops::inc, 1);
+ *     Future<Integer> total = client.submit(Ops::add, a, 10);   // a's value never leaves the grid
+ *     client.gather(total);                               // 12
+ * }
+ * }</pre>
+ *
+ * <p>Ways to connect: {@link #local()} starts a cluster on this machine and stops it on close;
+ * {@link #join(Path)} joins a running cluster as a thick client node (from Spring XML, such as
+ * {@code config/kindling-client.xml}); {@link #over(Ignite)} works over an Ignite instance the
+ * application already has, and never stops it.
+ *
+ * <p>A new client becomes the default scheduler of {@code Delayed.compute()} until it is closed,
+ * as in Dask. A client is thread-safe. Closing it releases its futures (their data is deleted),
+ * cancels unfinished tasks, stops its threads, and stops what it started.
+ */
+public final class Client implements Scheduler, AutoCloseable {
+    private final ClientCore core;
+    private final AutoCloseable owned;
+    private final Submitter submitter;
+    private final Introspection introspection;
+
+    private Client(Ignite ignite, AutoCloseable owned) {
+        this.core = new ClientCore(ignite);
+        this.owned = owned;
+        this.submitter = new Submitter(this, true, null);
+        this.introspection = new Introspection(core);
+        Scheduler.setDefault(this);
+    }
+
+    /** Starts a local cluster (two in-process nodes) and connects to it; closing the client stops it. */
+    public static Client local() {
+        return local(LocalCluster.builder());
+    }
+
+    /** Starts a local cluster with these options and connects to it; closing the client stops it. */
+    public static Client local(LocalCluster.Builder options) {
+        LocalCluster cluster = options.start();
+        try {
+            return new Client(cluster.ignite(), cluster);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Connects to a local cluster started separately; closing the client leaves the cluster running. */
+    public static Client of(LocalCluster cluster) {
+        return new Client(cluster.ignite(), null);
+    }
+
+    /** Joins a running cluster as a thick client node configured by {@code configXml}; closing stops the node. */
+    public static Client join(Path configXml) {
+        if (!Files.isRegularFile(configXml)) {
+            throw new IllegalArgumentException("no Ignite configuration at " + configXml.toAbsolutePath()
+                    + ": pass a Spring XML file such as config/kindling-client.xml");
+        }
+        Ignite ignite = Ignition.start(configXml.toString());
+        if (!ignite.configuration().isClientMode()) {
+            Ignition.stop(ignite.name(), true);
+            throw new IllegalArgumentException(configXml + " configures a server node: use a client configuration "
+                    + "(clientMode=true), such as config/kindling-client.xml");
+        }
+        return new Client(ignite, () -> Ignition.stop(ignite.name(), true));
+    }
+
+    /** A client over an Ignite instance the application already has; closing the client does not stop it. */
+    public static Client over(Ignite ignite) {
+        return new Client(ignite, null);
+    }
+
+    // ------------------------------------------------------------------ submit and map
+
+    /** {@code submit} and {@code map} whose keys are pure (hashed, the default) or unique. */
+    public Submitter pure(boolean pure) {
+        return submitter.pure(pure);
+    }
+
+    /** {@code submit} with exactly this key. */
+    public Submitter key(String key) {
+        return submitter.key(key);
+    }
+
+    /** Runs {@code fn()} on the cluster; returns at once. */
+    public <R> Future<R> submit(Fn0<R> fn) {
+        return submitter.submit(fn);
+    }
+
+    /** Runs {@code fn(a)} on the cluster; {@code a} may be a value, a Future or a Delayed. Returns at once. */
+    public <A, R> Future<R> submit(Fn1<A, R> fn, Object a) {
+        return submitter.submit(fn, a);
+    }
+
+    public <A, B, R> Future<R> submit(Fn2<A, B, R> fn, Object a, Object b) {
+        return submitter.submit(fn, a, b);
+    }
+
+    public <A, B, C, R> Future<R> submit(Fn3<A, B, C, R> fn, Object a, Object b, Object c) {
+        return submitter.submit(fn, a, b, c);
+    }
+
+    public <A, B, C, D, R> Future<R> submit(Fn4<A, B, C, D, R> fn, Object a, Object b, Object c, Object d) {
+        return submitter.submit(fn, a, b, c, d);
+    }
+
+    public <A, B, C, D, E, R> Future<R> submit(Fn5<A, B, C, D, E, R> fn, Object a, Object b, Object c, Object d,
+            Object e) {
+        return submitter.submit(fn, a, b, c, d, e);
+    }
+
+    /** {@code fn(item)} for every item: one future per item, in order. */
+    public <A, R> List<Future<R>> map(Fn1<A, R> fn, Collection<?> items) {
+        return submitter.map(fn, items);
+    }
+
+    /** {@code fn(a, b)} for every pair of two equally long lists. */
+    public <A, B, R> List<Future<R>> map(Fn2<A, B, R> fn, List<?> as, List<?> bs) {
+        return submitter.map(fn, as, bs);
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** Waits for the value of a future. */
+    public <T> T gather(Future<T> future) {
+        requireOwn(future);
+        return future.result();
+    }
+
+    /** Waits for the values of futures, fetching those not yet local in one round trip; same order. */
+    public <T> List<T> gather(List<Future<T>> futures) {
+        return Gathering.gather(core, this, futures);
+    }
+
+    /** Waits for the values of a map of futures; same keys. */
+    public <K, T> Map<K, T> gather(Map<K, Future<T>> futures) {
+        return Gathering.gather(core, this, futures);
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /** Puts a value on the cluster; the future is finished at once. Its key is a hash of the value. */
+    public <T> Future<T> scatter(T value) {
+        return Scattering.scatter(core, List.of(value), null).get(0);
+    }
+
+    /** Puts values on the cluster, spread over the nodes; one future per value. */
+    public <T> List<Future<T>> scatter(List<T> values) {
+        return Scattering.scatter(core, values, null);
+    }
+
+    /** Puts values on the cluster, all on {@code node} (a consistent id from {@link #nodes()}). */
+    public <T> List<Future<T>> scatter(List<T> values, String node) {
+        if (!core.topology.nodes().contains(node)) {
+            throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + nodes());
+        }
+        return Scattering.scatter(core, values, node);
+    }
+
+    // ------------------------------------------------------------------ delayed
+
+    /** Starts computing {@code value} on the cluster; returns its future at once. */
+    public <T> Future<T> compute(Delayed<T> value) {
+        return submitGraph(value.graph(), List.of(value.key())).<T>cast(0);
+    }
+
+    /** Starts computing several values, sharing common tasks; futures in the same order. */
+    public List<Future<Object>> compute(List<? extends Delayed<?>> values) {
+        List<Key> keys = new ArrayList<>();
+        for (Delayed<?> d : values) {
+            keys.add(d.key());
+        }
+        return submitGraph(Delayed.graphOf(values), keys).all();
+    }
+
+    /**
+     * Computes {@code value} on the cluster and returns a Delayed that stands for the result
+     * already there: computing it, or anything built on it, reuses the data. The data stays while
+     * the returned Delayed (or anything built on it) is reachable.
+     */
+    public <T> Delayed<T> persist(Delayed<T> value) {
+        Future<T> future = compute(value);
+        Fn0<T> held = new PersistedValue<>(future);
+        return Delayed.ofTask(Task.of(value.key(), held), List.of());
+    }
+
+    /** The computed value that a persisted Delayed stands for; computing it anywhere reads the future. */
+    private static final class PersistedValue<T> implements Fn0<T> {
+        private static final long serialVersionUID = 1L;
+        private final transient Future<T> future;
+
+        PersistedValue(Future<T> future) {
+            this.future = future;
+        }
+
+        @Override
+        public T apply() {
+            if (future == null) {
+                throw new IllegalStateException("a persisted value cannot be recomputed away from its client");
+            }
+            return future.result();
+        }
+    }
+
+    /** Computes {@code keys} of {@code graph} on the cluster (the {@link Scheduler} contract). */
+    @Override
+    public List<Object> get(Graph graph, List<Key> keys) {
+        Graph needed = graph.cull(keys);
+        List<Future<Object>> futures = submitGraph(needed, keys).all();
+        try {
+            return gather(futures);
+        } finally {
+            for (Future<Object> f : futures) {
+                f.release();
+            }
+        }
+    }
+
+    private Submitted submitGraph(Graph graph, List<Key> keys) {
+        List<Task> tasks = new ArrayList<>(graph.size());
+        for (int i : graph.topologicalIndexes()) {
+            tasks.add(graph.taskAt(i));
+        }
+        return new Submitted(submitTasks(tasks, keys));
+    }
+
+    private record Submitted(List<Future<Object>> futures) {
+        @SuppressWarnings("unchecked")
+        <T> Future<T> cast(int i) {
+            return (Future<T>) (Future<?>) futures.get(i);
+        }
+
+        List<Future<Object>> all() {
+            return futures;
+        }
+    }
+
+    <R> List<Future<R>> submitTasks(List<Task> tasks, List<Key> held) {
+        List<KeyEntry> entries = core.submit(tasks, held);
+        List<Future<R>> futures = new ArrayList<>(entries.size());
+        for (KeyEntry e : entries) {
+            futures.add(core.future(e));
+        }
+        return futures;
+    }
+
+    void requireOwn(Future<?> future) {
+        if (future.client() != core) {
+            throw new IllegalArgumentException("the future of '" + future.key() + "' belongs to another client");
+        }
+        if (future.released()) {
+            throw new IllegalArgumentException("the future of '" + future.key() + "' was released; its data may be gone");
+        }
+    }
+
+    // ------------------------------------------------------------------ control and introspection
+
+    /** Cancels futures that have not finished (and the tasks waiting on them). */
+    public void cancel(Collection<? extends Future<?>> futures) {
+        for (Future<?> f : futures) {
+            f.cancel();
+        }
+    }
+
+    /** The server nodes that run tasks, by consistent id. */
+    public List<String> nodes() {
+        return core.topology.nodes();
+    }
+
+    /** For every key this client holds in memory, the nodes that hold its data. */
+    public Map<Key, Set<String>> whoHas() {
+        return introspection.whoHas();
+    }
+
+    /** For every node, the keys of this client whose data it holds. */
+    public Map<String, Set<Key>> hasWhat() {
+        return introspection.hasWhat();
+    }
+
+    /** The estimated size in bytes of every key this client holds in memory. */
+    public Map<Key, Long> nbytes() {
+        return introspection.nbytes();
+    }
+
+    /** For every node, the keys of this client it is computing now. */
+    public Map<String, List<Key>> processing() {
+        return introspection.processing();
+    }
+
+    ClientCore core() {
+        return core;
+    }
+
+    /** The Ignite instance under this client. */
+    public Ignite ignite() {
+        return core.ignite;
+    }
+
+    /** Releases every future, cancels unfinished tasks, stops the client's threads and what it started. */
+    @Override
+    public void close() {
+        Scheduler.clearDefault(this);
+        core.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not stop what the client started: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Client(" + core.ignite.name() + ", " + nodes().size() + " nodes)";
+    }
+}

@@ -1,0 +1,73 @@
+package io.kindling.client;
+
+import io.kindling.graph.Key;
+import io.kindling.grid.KindlingGrid;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cache.affinity.AffinityKey;
+import org.apache.ignite.cluster.ClusterNode;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Dask's {@code who_has}, {@code has_what}, {@code nbytes} and {@code processing}, for the keys of
+ * one client: which nodes hold each value (its partition's primary and backups now), and what
+ * each node is computing.
+ */
+final class Introspection {
+    private final ClientCore core;
+
+    Introspection(ClientCore core) {
+        this.core = core;
+    }
+
+    Map<Key, Set<String>> whoHas() {
+        Affinity<AffinityKey<String>> affinity = core.ignite.affinity(KindlingGrid.DATA_CACHE);
+        Map<Key, Set<String>> out = new LinkedHashMap<>();
+        for (KeyEntry e : memory()) {
+            Set<String> nodes = new LinkedHashSet<>();
+            for (ClusterNode n : affinity.mapPartitionToPrimaryAndBackups(e.partition)) {
+                nodes.add(String.valueOf(n.consistentId()));
+            }
+            out.put(e.key, nodes);
+        }
+        return out;
+    }
+
+    Map<String, Set<Key>> hasWhat() {
+        Map<String, Set<Key>> out = new TreeMap<>();
+        for (String n : core.topology.nodes()) {
+            out.put(n, new LinkedHashSet<>());
+        }
+        for (Map.Entry<Key, Set<String>> e : whoHas().entrySet()) {
+            for (String n : e.getValue()) {
+                out.computeIfAbsent(n, x -> new LinkedHashSet<>()).add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    Map<Key, Long> nbytes() {
+        Map<Key, Long> out = new LinkedHashMap<>();
+        for (KeyEntry e : memory()) {
+            out.put(e.key, e.nbytes);
+        }
+        return out;
+    }
+
+    Map<String, List<Key>> processing() {
+        synchronized (core.state) {
+            return core.state.processing();
+        }
+    }
+
+    private List<KeyEntry> memory() {
+        synchronized (core.state) {
+            return core.state.inMemory();
+        }
+    }
+}

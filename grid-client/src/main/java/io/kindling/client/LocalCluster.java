@@ -1,0 +1,264 @@
+package io.kindling.client;
+
+import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.NodeConfig;
+import io.kindling.grid.NodeMain;
+import io.kindling.grid.Ports;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A cluster on this machine, as Dask's {@code LocalCluster}: Ignite server nodes in this JVM, or
+ * in child JVMs ({@link Builder#processes(boolean)}), on loopback ports of their own (a random
+ * free block, so that clusters, test JVMs and servers on Ignite's default ports never meet), with
+ * a temporary work directory. Closing it stops every node and process it started and deletes
+ * the directory. Child processes also stop by themselves when this JVM exits, however it exits:
+ * they watch a pipe that this JVM holds open.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final int PORTS = 30;
+    private static final long START_TIMEOUT_SECONDS = 60;
+
+    private final Builder options;
+    private final int basePort;
+    private final Path workDirectory;
+    private final List<Ignite> inProcess = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final String prefix;
+    private Ignite clientNode;
+
+    /** Options for a local cluster. */
+    public static final class Builder {
+        private int nodes = 2;
+        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private boolean processes;
+        private boolean logging;
+        private boolean peerClassLoading = true;
+        private long dataRegionBytes = 512L << 20;
+
+        private Builder() {
+        }
+
+        /** Server nodes to start (default 2). */
+        public Builder nodes(int nodes) {
+            if (nodes < 1 || nodes > 10) {
+                throw new IllegalArgumentException("a local cluster has 1 to 10 nodes, not " + nodes);
+            }
+            this.nodes = nodes;
+            return this;
+        }
+
+        /** Tasks each node runs at once (default: half the cores, at least 1). */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("a node needs at least one thread, not " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Whether nodes run in child JVMs (true) or in this one (false, the default). */
+        public Builder processes(boolean processes) {
+            this.processes = processes;
+            return this;
+        }
+
+        /** Whether nodes log through slf4j (default: silent). */
+        public Builder logging(boolean logging) {
+            this.logging = logging;
+            return this;
+        }
+
+        /** Whether nodes load classes from clients (default true; false models a production cluster). */
+        public Builder peerClassLoading(boolean enabled) {
+            this.peerClassLoading = enabled;
+            return this;
+        }
+
+        /** Off-heap memory for data, per node (default 512 MB). */
+        public Builder dataRegionBytes(long bytes) {
+            this.dataRegionBytes = bytes;
+            return this;
+        }
+
+        /** Starts the cluster. */
+        public LocalCluster start() {
+            return new LocalCluster(this);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private LocalCluster(Builder options) {
+        this.options = options;
+        this.basePort = Ports.freeBlock(PORTS);
+        this.prefix = "kindling-local-" + basePort;
+        try {
+            this.workDirectory = Files.createTempDirectory("kindling-local-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a work directory for the local cluster", e);
+        }
+        try {
+            if (options.processes) {
+                startProcesses();
+                clientNode = Ignition.start(nodeConfig(prefix + "-client").client(true).build());
+            } else {
+                for (int i = 0; i < options.nodes; i++) {
+                    inProcess.add(Ignition.start(nodeConfig(prefix + "-node-" + i).build()));
+                }
+                clientNode = inProcess.get(0);
+            }
+            KindlingGrid.dataCache(clientNode);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private NodeConfig nodeConfig(String name) {
+        return new NodeConfig().instanceName(name).discovery(basePort, 10).communicationPort(basePort + 10)
+                .thinClientPort(basePort + 20).threads(options.threads).workDirectory(workDirectory.resolve(name))
+                .dataRegionBytes(options.dataRegionBytes).logging(options.logging)
+                .peerClassLoading(options.peerClassLoading);
+    }
+
+    private void startProcesses() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 0; i < options.nodes; i++) {
+            String name = prefix + "-node-" + i;
+            List<String> command = new ArrayList<>();
+            command.add(java);
+            command.addAll(JvmOptions.addOpens());
+            command.add("-Xmx1g");
+            command.add("-Dkindling.node.logging=" + options.logging);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(NodeMain.class.getName());
+            command.addAll(List.of("--name", name, "--discovery-port", String.valueOf(basePort), "--port-range", "10",
+                    "--communication-port", String.valueOf(basePort + 10), "--thin-port", String.valueOf(basePort + 20),
+                    "--threads", String.valueOf(options.threads), "--work-dir", workDirectory.resolve(name).toString(),
+                    "--data-region-bytes", String.valueOf(options.dataRegionBytes)));
+            if (!options.peerClassLoading) {
+                command.add("--no-peer-class-loading");
+            }
+            try {
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                processes.add(p);
+                awaitReady(p, name);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start node " + name + " (" + java + ")", e);
+            }
+        }
+    }
+
+    /** Reads the child's output until it says it is ready, then keeps draining it on a thread that ends with the child. */
+    private static void awaitReady(Process p, String name) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith(NodeMain.READY)) {
+                Thread drain = new Thread(() -> drain(p.getInputStream()), name + "-output");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+            seen.append(line).append('\n');
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        throw new IllegalStateException("node " + name + " did not start; its output:\n" + seen);
+    }
+
+    private static void drain(InputStream in) {
+        byte[] buffer = new byte[8192];
+        try {
+            while (in.read(buffer) >= 0) {
+                // discard: the node logs only when asked to
+            }
+        } catch (IOException e) {
+            // the child is gone
+        }
+    }
+
+    /** The Ignite node in this JVM that clients of this cluster use. */
+    public Ignite ignite() {
+        return clientNode;
+    }
+
+    /** The thin-client address of the cluster's first node, as {@code host:port}. */
+    public String thinClientAddress() {
+        return "127.0.0.1:" + (basePort + 20);
+    }
+
+    /** The discovery addresses of this cluster, for joining it from elsewhere. */
+    public String discoveryAddresses() {
+        return "127.0.0.1:" + basePort + ".." + (basePort + 9);
+    }
+
+    /** The child processes of the nodes (empty for in-process nodes). */
+    public List<ProcessHandle> processes() {
+        return processes.stream().map(Process::toHandle).toList();
+    }
+
+    /** Stops every node and process this cluster started and deletes its work directory. */
+    @Override
+    public void close() {
+        if (options.processes && clientNode != null) {
+            Ignition.stop(clientNode.name(), true);
+        }
+        clientNode = null;
+        for (int i = inProcess.size() - 1; i >= 0; i--) {
+            Ignition.stop(inProcess.get(i).name(), true);
+        }
+        inProcess.clear();
+        for (Process p : processes) {
+            try {
+                p.getOutputStream().close();
+            } catch (IOException e) {
+                p.destroy();
+            }
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        deleteRecursively(workDirectory);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp directory
+        }
+    }
+}

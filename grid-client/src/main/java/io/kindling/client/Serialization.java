@@ -1,0 +1,97 @@
+package io.kindling.client;
+
+import io.kindling.graph.Key;
+import io.kindling.graph.Literal;
+import io.kindling.graph.Task;
+import io.kindling.graph.Tokens;
+
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks at {@code submit} that a task can travel to the cluster, so that a function or argument
+ * that cannot be serialized fails at the call that made it, with its name, rather than later on
+ * another thread. Plain values (numbers, strings, keys, and lists, maps and arrays of them) and
+ * functions without captured state pass without being serialized.
+ */
+final class Serialization {
+    private static final ClassValue<Boolean> STATELESS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (!Modifier.isStatic(f.getModifiers())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    };
+
+    private Serialization() {
+    }
+
+    static void check(Task task) {
+        if (!STATELESS.get(task.function().getClass())) {
+            write(task, task.function(), "function " + Tokens.functionName(task.function()));
+        }
+        List<Object> args = task.arguments();
+        for (int i = 0; i < args.size(); i++) {
+            if (!plain(args.get(i), 0)) {
+                write(task, args.get(i), "argument " + (i + 1));
+            }
+        }
+    }
+
+    private static boolean plain(Object v, int depth) {
+        if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof Character
+                || v instanceof Key || v instanceof Enum<?>) {
+            return true;
+        }
+        if (depth > 2) {
+            return false;
+        }
+        if (v instanceof Literal l) {
+            return plain(l.value(), depth + 1);
+        } else if (v instanceof List<?> list && list.size() <= 10_000) {
+            for (Object e : list) {
+                if (!plain(e, depth + 1)) {
+                    return false;
+                }
+            }
+            return isJdkCollection(v);
+        } else if (v instanceof Map<?, ?> map && map.size() <= 10_000) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!plain(e.getKey(), depth + 1) || !plain(e.getValue(), depth + 1)) {
+                    return false;
+                }
+            }
+            return isJdkCollection(v);
+        }
+        return v.getClass().isArray() && v.getClass().getComponentType().isPrimitive();
+    }
+
+    private static boolean isJdkCollection(Object v) {
+        return v.getClass().getName().startsWith("java.util.");
+    }
+
+    private static void write(Task task, Object part, String what) {
+        try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+            out.writeObject(part);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("task '" + task.key() + "' cannot be sent to the cluster: its " + what
+                    + " holds an object of class " + e.getMessage() + ", which is not Serializable. Functions and "
+                    + "arguments travel to the servers: make that class Serializable, or do not capture it", e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("task '" + task.key() + "' cannot be sent to the cluster: its " + what
+                    + " failed to serialize: " + e, e);
+        }
+    }
+}

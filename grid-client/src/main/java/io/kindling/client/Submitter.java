@@ -1,0 +1,155 @@
+package io.kindling.client;
+
+import io.kindling.Delayed;
+import io.kindling.graph.Fn;
+import io.kindling.graph.Fn0;
+import io.kindling.graph.Fn1;
+import io.kindling.graph.Fn2;
+import io.kindling.graph.Fn3;
+import io.kindling.graph.Fn4;
+import io.kindling.graph.Fn5;
+import io.kindling.graph.Graph;
+import io.kindling.graph.Key;
+import io.kindling.graph.References;
+import io.kindling.graph.Task;
+import io.kindling.graph.Tokens;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code submit} and {@code map} with options, as Dask's {@code pure=} and {@code key=}:
+ * {@code client.pure(false).submit(...)}, {@code client.key("total").submit(...)}. Immutable.
+ *
+ * <p>Arguments may be values, {@link Future}s of the same client and {@link Delayed} values, also
+ * inside Lists, Maps (values) and object arrays; the task reads their values on the cluster, and
+ * the client never downloads them.
+ */
+public final class Submitter {
+    private final Client client;
+    private final boolean pure;
+    private final String key;
+
+    Submitter(Client client, boolean pure, String key) {
+        this.client = client;
+        this.pure = pure;
+        this.key = key;
+    }
+
+    /** Pure calls (the default) get keys hashed from function and arguments; the same call twice is one task. */
+    public Submitter pure(boolean pure) {
+        return new Submitter(client, pure, key);
+    }
+
+    /** The next submit's key is exactly {@code key}. */
+    public Submitter key(String key) {
+        Key.of(key);
+        return new Submitter(client, pure, key);
+    }
+
+    public <R> Future<R> submit(Fn0<R> fn) {
+        return submitAll(fn, new Object[0]);
+    }
+
+    public <A, R> Future<R> submit(Fn1<A, R> fn, Object a) {
+        return submitAll(fn, new Object[] {a});
+    }
+
+    public <A, B, R> Future<R> submit(Fn2<A, B, R> fn, Object a, Object b) {
+        return submitAll(fn, new Object[] {a, b});
+    }
+
+    public <A, B, C, R> Future<R> submit(Fn3<A, B, C, R> fn, Object a, Object b, Object c) {
+        return submitAll(fn, new Object[] {a, b, c});
+    }
+
+    public <A, B, C, D, R> Future<R> submit(Fn4<A, B, C, D, R> fn, Object a, Object b, Object c, Object d) {
+        return submitAll(fn, new Object[] {a, b, c, d});
+    }
+
+    public <A, B, C, D, E, R> Future<R> submit(Fn5<A, B, C, D, E, R> fn, Object a, Object b, Object c, Object d,
+            Object e) {
+        return submitAll(fn, new Object[] {a, b, c, d, e});
+    }
+
+    /** One task per item, {@code fn(item)}; futures in the order of the items. */
+    public <A, R> List<Future<R>> map(Fn1<A, R> fn, Collection<?> items) {
+        Objects.requireNonNull(fn, "map needs a function: pass a method reference or lambda, not null");
+        Prepared prepared = new Prepared();
+        List<Key> keys = new ArrayList<>(items.size());
+        for (Object item : items) {
+            keys.add(prepared.add(fn, new Object[] {item}, null));
+        }
+        List<Future<R>> futures = prepared.submit(keys);
+        Reference.reachabilityFence(items);
+        return futures;
+    }
+
+    /** One task per pair, {@code fn(a, b)}, for two lists of the same length. */
+    public <A, B, R> List<Future<R>> map(Fn2<A, B, R> fn, List<?> as, List<?> bs) {
+        if (as.size() != bs.size()) {
+            throw new IllegalArgumentException("map over two lists needs equal lengths, not " + as.size() + " and "
+                    + bs.size());
+        }
+        Prepared prepared = new Prepared();
+        List<Key> keys = new ArrayList<>(as.size());
+        for (int i = 0; i < as.size(); i++) {
+            keys.add(prepared.add(fn, new Object[] {as.get(i), bs.get(i)}, null));
+        }
+        List<Future<R>> futures = prepared.submit(keys);
+        Reference.reachabilityFence(as);
+        Reference.reachabilityFence(bs);
+        return futures;
+    }
+
+    private <R> Future<R> submitAll(Fn fn, Object[] args) {
+        if (fn == null) {
+            throw new NullPointerException("submit needs a function: pass a method reference or lambda, not null");
+        }
+        Prepared prepared = new Prepared();
+        Key k = prepared.add(fn, args, key);
+        List<Future<R>> futures = prepared.submit(List.of(k));
+        Reference.reachabilityFence(args);
+        return futures.get(0);
+    }
+
+    /** Tasks about to be submitted together: Delayed graphs they read first, then the tasks themselves. */
+    private final class Prepared {
+        private final Map<Key, Task> tasks = new LinkedHashMap<>();
+
+        Key add(Fn fn, Object[] raw, String explicitKey) {
+            Object[] args = new Object[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                args[i] = References.replace(raw[i], this::keyOf);
+            }
+            Key k = explicitKey != null ? Key.of(explicitKey)
+                    : Key.of(Tokens.functionName(fn), pure ? Tokens.pure(fn, args) : Tokens.unique());
+            tasks.putIfAbsent(k, Task.of(k, fn, args));
+            return k;
+        }
+
+        private Key keyOf(Object value) {
+            if (value instanceof Future<?> f) {
+                client.requireOwn(f);
+                return f.key();
+            }
+            if (value instanceof Delayed<?> d) {
+                Graph graph = d.graph();
+                for (int i : graph.topologicalIndexes()) {
+                    tasks.putIfAbsent(graph.taskAt(i).key(), graph.taskAt(i));
+                }
+                return d.key();
+            }
+            return null;
+        }
+
+        <R> List<Future<R>> submit(List<Key> keys) {
+            return client.submitTasks(new ArrayList<>(tasks.values()), keys);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.kindling.client;
+
+import java.util.List;
+
+/**
+ * What placement needs to know of the cluster: its server nodes, which node holds a partition of
+ * the data cache, and a partition that a node holds. Given to {@link ClientState} so that its
+ * decisions can be tested without a cluster.
+ */
+interface Topology {
+    /** The server nodes that run tasks, by consistent id, in a stable order. */
+    List<String> nodes();
+
+    /** The node whose primary copy of {@code partition} it is, or null if none. */
+    String nodeOf(int partition);
+
+    /** A partition whose primary is {@code node}, chosen by {@code hash}; -1 if the node holds none. */
+    int partitionOn(String node, int hash);
+
+    /** How many batches may run on {@code node} at once. */
+    int slots(String node);
+}

@@ -1,0 +1,78 @@
+package io.kindling.grid;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.CacheAtomicityMode;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.cache.affinity.AffinityKey;
+import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
+import org.apache.ignite.configuration.CacheConfiguration;
+
+/**
+ * What Kindling keeps in an Ignite cluster, and how.
+ *
+ * <p>Data: one partitioned cache, {@value #DATA_CACHE}, holds every result and scattered value.
+ * Its key is an {@link AffinityKey} of a storage name (the Kindling key's text and a suffix unique
+ * to one computation of it) and a partition number; Ignite's
+ * affinity maps partition number {@code p} to partition {@code p} (checked at start), so whoever
+ * writes a value chooses the node that keeps it: the scheduler picks a partition whose primary is
+ * the node that computed the value, and a task reading it is sent to that node.
+ *
+ * <p>Writes are {@code FULL_SYNC}: with the default {@code PRIMARY_SYNC} a read on another node
+ * right after a write returned stale values or null here. Values are stored as they are, except
+ * null, which a cache cannot hold ({@link StoredNull}).
+ */
+public final class KindlingGrid {
+    /** The cache of results and scattered values. */
+    public static final String DATA_CACHE = "kindling-data";
+    /** Partitions of the data cache: few enough to list a node's own quickly, enough to spread. */
+    public static final int PARTITIONS = 256;
+
+    private KindlingGrid() {
+    }
+
+    /** The data cache's configuration, with {@code backups} copies of each value besides the primary. */
+    public static CacheConfiguration<AffinityKey<String>, Object> dataCacheConfiguration(int backups) {
+        CacheConfiguration<AffinityKey<String>, Object> c = new CacheConfiguration<>(DATA_CACHE);
+        c.setCacheMode(CacheMode.PARTITIONED);
+        c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+        c.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+        c.setBackups(backups);
+        c.setAffinity(new RendezvousAffinityFunction(false, PARTITIONS));
+        c.setStatisticsEnabled(false);
+        return c;
+    }
+
+    /** The data cache, created with no backups if the cluster does not have it yet. */
+    public static IgniteCache<AffinityKey<String>, Object> dataCache(Ignite ignite) {
+        IgniteCache<AffinityKey<String>, Object> cache = ignite.cache(DATA_CACHE);
+        return cache != null ? cache : ignite.getOrCreateCache(dataCacheConfiguration(0));
+    }
+
+    /** The cache key of a value stored under {@code storage} in partition {@code partition}. */
+    public static AffinityKey<String> cacheKey(String storage, int partition) {
+        return new AffinityKey<>(storage, partition);
+    }
+
+    /** A storage name for one computation of {@code key}: never used before. */
+    public static String storageName(io.kindling.graph.Key key) {
+        return key + "#" + Long.toHexString(io.kindling.graph.Tokens.unique());
+    }
+
+    /** Stands for a null value in the data cache. */
+    public enum StoredNull {
+        /** The one null marker. */
+        INSTANCE
+    }
+
+    /** A value as the cache stores it. */
+    public static Object toStored(Object value) {
+        return value == null ? StoredNull.INSTANCE : value;
+    }
+
+    /** A value as the cache stored it, back to what the task returned. */
+    public static Object fromStored(Object stored) {
+        return stored == StoredNull.INSTANCE ? null : stored;
+    }
+}

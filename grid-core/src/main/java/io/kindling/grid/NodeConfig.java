@@ -1,0 +1,191 @@
+package io.kindling.grid;
+
+import org.apache.ignite.configuration.ClientConnectorConfiguration;
+import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.configuration.ThinClientConfiguration;
+import org.apache.ignite.logger.NullLogger;
+import org.apache.ignite.logger.slf4j.Slf4jLogger;
+import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Ignite configuration of a Kindling node, built in code: the same settings as
+ * {@code config/kindling-server.xml}, for nodes that tests and local clusters start.
+ *
+ * <p>What every Kindling node gets, and why:
+ * <ul>
+ *   <li>static discovery on the given host and port range (never multicast);</li>
+ *   <li>communication socket buffers left to the OS (0): Ignite's default 32 KB disables TCP
+ *       window scaling, and node-to-node links stalled for minutes under load;</li>
+ *   <li>the binary REST connector off (it is an open port nobody here uses);</li>
+ *   <li>the thin-client connector with compute enabled, or off;</li>
+ *   <li>peer class loading on by default, so thick clients can ship their functions;</li>
+ *   <li>an explicit work directory (otherwise Ignite writes to /tmp/ignite/work) and a bounded
+ *       data region;</li>
+ *   <li>Ignite's log through slf4j, or no log at all.</li>
+ * </ul>
+ */
+public final class NodeConfig {
+    /** The node attribute that tells clients how many tasks the node runs at once. */
+    public static final String THREADS_ATTRIBUTE = "kindling.threads";
+
+    private String instanceName = "kindling";
+    private boolean client;
+    private String host = "127.0.0.1";
+    private int discoveryPort = 47500;
+    private int discoveryPortRange = 10;
+    private List<String> discoveryAddresses;
+    private int communicationPort = 47100;
+    private int thinClientPort = 10800;
+    private boolean peerClassLoading = true;
+    private Path workDirectory;
+    private long dataRegionBytes = 1L << 30;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private boolean logging = true;
+
+    public NodeConfig instanceName(String name) {
+        this.instanceName = name;
+        return this;
+    }
+
+    /** A thick client node (joins the cluster, stores no data) rather than a server. */
+    public NodeConfig client(boolean client) {
+        this.client = client;
+        return this;
+    }
+
+    /** The address this node binds and advertises; 127.0.0.1 by default. */
+    public NodeConfig host(String host) {
+        this.host = host;
+        return this;
+    }
+
+    /** This node's discovery port and how many ports above it the cluster's nodes use. */
+    public NodeConfig discovery(int port, int range) {
+        this.discoveryPort = port;
+        this.discoveryPortRange = range;
+        return this;
+    }
+
+    /** Where to look for the cluster ({@code host:port} or {@code host:from..to}); default: this host's range. */
+    public NodeConfig discoveryAddresses(List<String> addresses) {
+        this.discoveryAddresses = List.copyOf(addresses);
+        return this;
+    }
+
+    public NodeConfig communicationPort(int port) {
+        this.communicationPort = port;
+        return this;
+    }
+
+    /** The thin-client port, or -1 for no thin-client connector. */
+    public NodeConfig thinClientPort(int port) {
+        this.thinClientPort = port;
+        return this;
+    }
+
+    public NodeConfig peerClassLoading(boolean enabled) {
+        this.peerClassLoading = enabled;
+        return this;
+    }
+
+    public NodeConfig workDirectory(Path dir) {
+        this.workDirectory = dir;
+        return this;
+    }
+
+    /** The most off-heap memory this node's data may take. */
+    public NodeConfig dataRegionBytes(long bytes) {
+        this.dataRegionBytes = bytes;
+        return this;
+    }
+
+    /** Threads that run tasks on this node. */
+    public NodeConfig threads(int threads) {
+        this.threads = threads;
+        return this;
+    }
+
+    /** Ignite's log through slf4j (true), or nothing at all (false). */
+    public NodeConfig logging(boolean logging) {
+        this.logging = logging;
+        return this;
+    }
+
+    public String instanceName() {
+        return instanceName;
+    }
+
+    public int discoveryPort() {
+        return discoveryPort;
+    }
+
+    public int thinClientPort() {
+        return thinClientPort;
+    }
+
+    /** The Ignite configuration. */
+    public IgniteConfiguration build() {
+        IgniteConfiguration c = new IgniteConfiguration();
+        c.setIgniteInstanceName(instanceName);
+        c.setConsistentId(instanceName);
+        c.setClientMode(client);
+        c.setLocalHost(host);
+        c.setPeerClassLoadingEnabled(peerClassLoading);
+        c.setMetricsLogFrequency(0);
+        c.setConnectorConfiguration(null);
+        c.setPublicThreadPoolSize(Math.max(1, threads));
+        c.setUserAttributes(java.util.Map.of(THREADS_ATTRIBUTE, String.valueOf(Math.max(1, threads))));
+        c.setGridLogger(logging ? new Slf4jLogger() : new NullLogger());
+        if (workDirectory != null) {
+            c.setWorkDirectory(workDirectory.toAbsolutePath().toString());
+        }
+
+        TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
+        finder.setAddresses(discoveryAddresses != null ? discoveryAddresses
+                : List.of(host + ":" + discoveryPort + ".." + (discoveryPort + discoveryPortRange - 1)));
+        TcpDiscoverySpi discovery = new TcpDiscoverySpi();
+        discovery.setIpFinder(finder);
+        discovery.setLocalAddress(host);
+        discovery.setLocalPort(discoveryPort);
+        discovery.setLocalPortRange(discoveryPortRange);
+        c.setDiscoverySpi(discovery);
+
+        TcpCommunicationSpi communication = new TcpCommunicationSpi();
+        communication.setLocalAddress(host);
+        communication.setLocalPort(communicationPort);
+        communication.setLocalPortRange(discoveryPortRange);
+        communication.setSocketReceiveBuffer(0);
+        communication.setSocketSendBuffer(0);
+        c.setCommunicationSpi(communication);
+
+        if (thinClientPort > 0 && !client) {
+            ClientConnectorConfiguration connector = new ClientConnectorConfiguration();
+            connector.setHost(host);
+            connector.setPort(thinClientPort);
+            connector.setPortRange(discoveryPortRange);
+            connector.setThinClientConfiguration(new ThinClientConfiguration()
+                    .setMaxActiveComputeTasksPerConnection(1024));
+            c.setClientConnectorConfiguration(connector);
+        } else {
+            c.setClientConnectorConfiguration(null);
+        }
+
+        if (!client) {
+            DataStorageConfiguration storage = new DataStorageConfiguration();
+            DataRegionConfiguration region = new DataRegionConfiguration();
+            region.setName("kindling");
+            region.setInitialSize(Math.min(dataRegionBytes, 64L << 20));
+            region.setMaxSize(dataRegionBytes);
+            storage.setDefaultDataRegionConfiguration(region);
+            c.setDataStorageConfiguration(storage);
+        }
+        return c;
+    }
+}
