@@ -178,7 +178,7 @@ final class ClientCore implements AutoCloseable {
         List<ClientState.Deletion> deletions;
         List<List<TaskSpec>> specs = new ArrayList<>();
         synchronized (state) {
-            batches = closed ? List.of() : state.takeBatches(MAX_BATCH);
+            batches = closed ? List.of() : takeBatches();
             for (ClientState.Batch b : batches) {
                 specs.add(specsOf(b));
             }
@@ -197,6 +197,17 @@ final class ClientCore implements AutoCloseable {
                 keys.add(KindlingGrid.cacheKey(d.storage(), d.partition()));
             }
             data.removeAllAsync(keys);
+        }
+    }
+
+    /** The state's batches; a cluster that cannot be reached counts as one without nodes. */
+    private List<ClientState.Batch> takeBatches() {
+        try {
+            return state.takeBatches(MAX_BATCH);
+        } catch (org.apache.ignite.IgniteException e) {
+            state.failReady(new ClusterUnavailableException("the cluster is gone: " + e.getMessage()
+                    + "; restart the servers or connect to a running cluster", e));
+            return List.of();
         }
     }
 

@@ -310,7 +310,7 @@ final class ClientState {
     }
 
     /** Every ready task errs with {@code error} (there is nowhere to run it). */
-    private void failReady(Throwable error) {
+    void failReady(Throwable error) {
         List<KeyEntry> all = new ArrayList<>(free);
         for (ArrayDeque<KeyEntry> q : preferred.values()) {
             all.addAll(q);

@@ -1,5 +1,7 @@
 package io.kindling.scheduler;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -16,6 +18,7 @@ final class ThreadPoolTaskExecutor implements TaskExecutor {
 
     private final int threads;
     private final ThreadPoolExecutor pool;
+    private final List<Thread> started = new CopyOnWriteArrayList<>();
 
     ThreadPoolTaskExecutor(int threads) {
         this.threads = threads;
@@ -24,6 +27,7 @@ final class ThreadPoolTaskExecutor implements TaskExecutor {
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "kindling-threads-" + poolNumber + "-" + count.incrementAndGet());
             t.setDaemon(true);
+            started.add(t);
             return t;
         };
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -44,14 +48,16 @@ final class ThreadPoolTaskExecutor implements TaskExecutor {
     public void close() {
         pool.shutdown();
         boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, TimeUnit.DAYS)) {
-                    break;
+        // A terminated pool's workers may still be on their way out: join them, so that no
+        // thread of this computation outlives it.
+        for (Thread t : started) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    pool.shutdownNow();
                 }
-            } catch (InterruptedException e) {
-                interrupted = true;
-                pool.shutdownNow();
             }
         }
         if (interrupted) {

@@ -1,13 +1,18 @@
 package io.kindling.examples;
 
 import io.kindling.Delayed;
+import io.kindling.client.Client;
+import io.kindling.client.Future;
+
+import java.util.List;
 
 import static io.kindling.Delayed.delayed;
 
 /**
- * The tutorial's first step, "a simple method": three slow functions, made lazy with
- * {@code delayed}, then computed together. Each call sleeps {@value #WORK_MILLIS} ms (the Dask
- * tutorial sleeps a second) so the parallelism shows without a long wait.
+ * The tutorial, after Dask's "Distributed" one: a local cluster, then "a simple method" (lazy
+ * {@code delayed} calls computed together) and "distributed futures" (submit, gather, map,
+ * futures as arguments, compute, scatter). Each function sleeps {@value #WORK_MILLIS} ms where
+ * the Dask tutorial sleeps a second, so the parallelism shows without a long wait.
  */
 public final class Tutorial {
     static final long WORK_MILLIS = 50;
@@ -30,10 +35,28 @@ public final class Tutorial {
         return x + y;
     }
 
+    public static int sum(List<Integer> xs) {
+        return xs.stream().mapToInt(Integer::intValue).sum();
+    }
+
     public static void main(String[] args) {
-        Delayed<Integer> x = delayed(Tutorial::inc, 6);
-        Delayed<Integer> y = delayed(Tutorial::dec, 7);
-        Delayed<Integer> total = delayed(Tutorial::add, x, y);
-        System.out.println(total.compute());
+        try (Client client = Client.local()) {            // an embedded cluster, like distributed.Client()
+            // A simple method: nothing runs until compute(); inc and dec run in parallel.
+            Delayed<Integer> x = delayed(Tutorial::inc, 6);
+            Delayed<Integer> y = delayed(Tutorial::dec, 7);
+            Delayed<Integer> total = delayed(Tutorial::add, x, y);
+            System.out.println(total.compute());           // the client is the default scheduler: 13
+
+            // Distributed futures: submit returns at once; the data stays on the cluster.
+            Future<Integer> fut = client.submit(Tutorial::inc, 1);
+            System.out.println(client.gather(fut));        // 2
+            List<Future<Integer>> futs = client.map(Tutorial::inc, List.of(1, 2, 3, 4, 5));
+            System.out.println(client.gather(futs));       // [2, 3, 4, 5, 6]
+            Future<Integer> tot = client.submit(Tutorial::sum, futs);   // futures as arguments
+            System.out.println(client.gather(tot));        // 20
+            System.out.println(client.gather(client.compute(total)));   // 13, computed on the grid
+            List<Future<Integer>> data = client.scatter(List.of(1, 2, 3));
+            System.out.println(data);                      // three finished futures
+        }
     }
 }
