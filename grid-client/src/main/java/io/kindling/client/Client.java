@@ -51,7 +51,11 @@ public final class Client implements Scheduler, AutoCloseable {
     private final Introspection introspection;
 
     private Client(Ignite ignite, AutoCloseable owned) {
-        this.core = new ClientCore(ignite);
+        this(new ThickBackend(ignite), owned);
+    }
+
+    private Client(GridBackend backend, AutoCloseable owned) {
+        this.core = new ClientCore(backend);
         this.owned = owned;
         this.submitter = new Submitter(this, true, null);
         this.introspection = new Introspection(core);
@@ -92,6 +96,20 @@ public final class Client implements Scheduler, AutoCloseable {
                     + "(clientMode=true), such as config/kindling-client.xml");
         }
         return new Client(ignite, () -> Ignition.stop(ignite.name(), true));
+    }
+
+    /**
+     * Connects to a running cluster over Ignite's thin protocol, to the servers' thin-client
+     * addresses ({@code host:port}, port 10800 by default). Thin clients cannot ship code: the
+     * functions they submit must be on the servers' class path.
+     */
+    public static Client connect(String... addresses) {
+        return connect(ThinOptions.to(addresses));
+    }
+
+    /** Connects over the thin protocol with these options (addresses, credentials, TLS). */
+    public static Client connect(ThinOptions options) {
+        return new Client(ThinConnection.open(options), null);
     }
 
     /** A client over an Ignite instance the application already has; closing the client does not stop it. */
@@ -320,9 +338,9 @@ public final class Client implements Scheduler, AutoCloseable {
         return core;
     }
 
-    /** The Ignite instance under this client. */
+    /** The Ignite instance under this client, or null for a thin client. */
     public Ignite ignite() {
-        return core.ignite;
+        return core.backend instanceof ThickBackend thick ? thick.ignite() : null;
     }
 
     /** Releases every future, cancels unfinished tasks, stops the client's threads and what it started. */
@@ -341,6 +359,6 @@ public final class Client implements Scheduler, AutoCloseable {
 
     @Override
     public String toString() {
-        return "Client(" + core.ignite.name() + ", " + nodes().size() + " nodes)";
+        return "Client(" + core.backend.name() + ", " + nodes().size() + " nodes)";
     }
 }

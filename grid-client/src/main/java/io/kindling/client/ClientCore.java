@@ -4,13 +4,8 @@ import io.kindling.graph.Key;
 import io.kindling.graph.Task;
 import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.Outcome;
-import io.kindling.grid.RunTasks;
 import io.kindling.grid.TaskSpec;
-import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.affinity.AffinityKey;
-import org.apache.ignite.cluster.ClusterNode;
-import org.apache.ignite.lang.IgniteFuture;
 
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
@@ -23,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,22 +31,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the commands it carries out against the grid.
  *
  * <p>Threads. User threads submit and release under the lock, then carry out the commands that
- * resulted (send batches, complete futures, delete data) themselves. Batch outcomes arrive on
- * Ignite's threads and are handed to this client's event thread, which updates the state and
- * carries out what follows; Ignite's own threads never run Kindling work. The same event thread
- * releases keys whose {@link Future} objects were garbage-collected (phantom references, drained
- * every {@value #COLLECT_MILLIS} ms). User callbacks run on a second thread, so that a slow
- * callback cannot stall the client. Both threads stop when the client closes.
+ * resulted (send batches, complete futures, delete data) themselves. A batch's outcomes are
+ * applied on the thread that completes its future (Ignite's response thread): the state update is
+ * short and sending the next batches does not block, and handing every outcome to another thread
+ * first cost a thread switch on every round trip. User code never runs there: callbacks and
+ * {@code CompletableFuture} stages run on the client's callback thread, so a slow callback cannot
+ * stall the client. The client's event thread releases keys whose {@link Future} objects were
+ * garbage-collected (phantom references, drained every {@value #COLLECT_MILLIS} ms). Both
+ * threads stop when the client closes.
  */
 final class ClientCore implements AutoCloseable {
     static final int MAX_BATCH = 1000;
     static final long COLLECT_MILLIS = 100;
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
-    final Ignite ignite;
-    final IgniteTopology topology;
+    final GridBackend backend;
+    /** This client's id: in every storage name it writes, and the key of its lease. */
+    final String clientId = String.format("%016x", io.kindling.graph.Tokens.unique());
+    final Topology topology;
     final ClientState state;
-    final IgniteCache<AffinityKey<String>, Object> data;
     final ScheduledExecutorService events;
     final ExecutorService callbacks;
     private final ReferenceQueue<Future<?>> collected = new ReferenceQueue<>();
@@ -67,21 +66,35 @@ final class ClientCore implements AutoCloseable {
         }
     }
 
-    ClientCore(Ignite ignite) {
-        this.ignite = ignite;
-        this.data = KindlingGrid.dataCache(ignite);
-        this.topology = new IgniteTopology(ignite);
-        this.state = new ClientState(topology);
+    ClientCore(GridBackend backend) {
+        this.backend = backend;
+        this.topology = backend.topology();
+        this.state = new ClientState(topology, this::storageName);
+        long lease = io.kindling.grid.Leases.leaseMillis();
+        backend.renewLease(clientId, lease);
         int n = CLIENTS.incrementAndGet();
         this.events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + n));
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + n));
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
+        events.scheduleWithFixedDelay(() -> renewLease(lease), lease / 3, lease / 3, TimeUnit.MILLISECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    String storageName(Key key) {
+        return io.kindling.grid.KindlingGrid.storageName(key, clientId);
+    }
+
+    private void renewLease(long lease) {
+        try {
+            backend.renewLease(clientId, lease);
+        } catch (RuntimeException e) {
+            // the cluster is unreachable now; the next renewal tries again
+        }
     }
 
     void requireOpen() {
@@ -196,7 +209,7 @@ final class ClientCore implements AutoCloseable {
             for (ClientState.Deletion d : deletions) {
                 keys.add(KindlingGrid.cacheKey(d.storage(), d.partition()));
             }
-            data.removeAllAsync(keys);
+            backend.removeAllAsync(keys);
         }
     }
 
@@ -204,8 +217,8 @@ final class ClientCore implements AutoCloseable {
     private List<ClientState.Batch> takeBatches() {
         try {
             return state.takeBatches(MAX_BATCH);
-        } catch (org.apache.ignite.IgniteException e) {
-            state.failReady(new ClusterUnavailableException("the cluster is gone: " + e.getMessage()
+        } catch (RuntimeException e) {
+            state.failReady(new ClusterUnavailableException("the cluster cannot be reached: " + e.getMessage()
                     + "; restart the servers or connect to a running cluster", e));
             return List.of();
         }
@@ -229,27 +242,19 @@ final class ClientCore implements AutoCloseable {
     }
 
     private void send(ClientState.Batch batch, List<TaskSpec> specs) {
-        IgniteFuture<List<Outcome>> f;
+        CompletableFuture<List<Outcome>> f;
         try {
-            ClusterNode node = topology.node(batch.node());
-            if (node == null) {
-                throw new IllegalStateException("node " + batch.node() + " left the cluster before its tasks were sent");
-            }
-            f = ignite.compute(ignite.cluster().forNode(node)).callAsync(new RunTasks(specs));
+            f = backend.run(batch.node(), specs);
         } catch (RuntimeException e) {
             onBatch(batch, null, e);
             return;
         }
-        f.listenAsync(done -> {
-            List<Outcome> outcomes = null;
-            Throwable error = null;
-            try {
-                outcomes = done.get();
-            } catch (RuntimeException e) {
-                error = e;
-            }
-            onBatch(batch, outcomes, error);
-        }, events);
+        f.whenComplete((outcomes, error) -> onBatch(batch, outcomes, unwrap(error)));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
     }
 
     private void onBatch(ClientState.Batch batch, List<Outcome> outcomes, Throwable error) {
@@ -282,7 +287,7 @@ final class ClientCore implements AutoCloseable {
         }
         if (!fetch.isEmpty()) {
             requireOpen();
-            Map<AffinityKey<String>, Object> got = data.getAll(fetch.keySet());
+            Map<AffinityKey<String>, Object> got = backend.getAll(fetch.keySet());
             for (Map.Entry<AffinityKey<String>, KeyEntry> f : fetch.entrySet()) {
                 if (!got.containsKey(f.getKey())) {
                     throw new io.kindling.grid.LostDataException(f.getValue().key);
@@ -327,12 +332,18 @@ final class ClientCore implements AutoCloseable {
         }
         try {
             if (!keys.isEmpty()) {
-                data.removeAll(keys);
+                backend.removeAll(keys);
             }
         } catch (RuntimeException e) {
             // the cluster is gone: its data went with it
         }
         references.clear();
+        try {
+            backend.dropLease(clientId);
+        } catch (RuntimeException e) {
+            // the cluster is gone: the lease goes with it
+        }
+        backend.close();
     }
 
     boolean closed() {

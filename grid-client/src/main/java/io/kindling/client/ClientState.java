@@ -41,6 +41,7 @@ final class ClientState {
     }
 
     private final Topology topology;
+    private final java.util.function.Function<Key, String> storageNames;
     private final Map<Key, KeyEntry> entries = new HashMap<>();
     private final Map<String, ArrayDeque<KeyEntry>> preferred = new LinkedHashMap<>();
     private final ArrayDeque<KeyEntry> free = new ArrayDeque<>();
@@ -49,8 +50,10 @@ final class ClientState {
     private final List<Deletion> deletions = new ArrayList<>();
     private int ready;
 
-    ClientState(Topology topology) {
+    /** A state placing work by {@code topology}, naming each computation's data with {@code storageNames}. */
+    ClientState(Topology topology, java.util.function.Function<Key, String> storageNames) {
         this.topology = topology;
+        this.storageNames = storageNames;
     }
 
     KeyEntry get(Key key) {
@@ -88,7 +91,7 @@ final class ClientState {
             }
             inputs.add(d);
         }
-        KeyEntry e = new KeyEntry(task.key(), task, KeyEntry.State.WAITING);
+        KeyEntry e = new KeyEntry(task.key(), task, KeyEntry.State.WAITING, storageNames.apply(task.key()));
         entries.put(e.key, e);
         KeyEntry erred = null;
         boolean cancelled = false;

@@ -1,10 +1,6 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
-import io.kindling.grid.KindlingGrid;
-import org.apache.ignite.cache.affinity.Affinity;
-import org.apache.ignite.cache.affinity.AffinityKey;
-import org.apache.ignite.cluster.ClusterNode;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,14 +22,9 @@ final class Introspection {
     }
 
     Map<Key, Set<String>> whoHas() {
-        Affinity<AffinityKey<String>> affinity = core.ignite.affinity(KindlingGrid.DATA_CACHE);
         Map<Key, Set<String>> out = new LinkedHashMap<>();
         for (KeyEntry e : memory()) {
-            Set<String> nodes = new LinkedHashSet<>();
-            for (ClusterNode n : affinity.mapPartitionToPrimaryAndBackups(e.partition)) {
-                nodes.add(String.valueOf(n.consistentId()));
-            }
-            out.put(e.key, nodes);
+            out.put(e.key, core.backend.holders(e.partition));
         }
         return out;
     }

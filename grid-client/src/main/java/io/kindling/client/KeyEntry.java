@@ -42,10 +42,6 @@ final class KeyEntry {
     Throwable error;
     Key erredKey;
 
-    KeyEntry(Key key, Task task, State state) {
-        this(key, task, state, io.kindling.grid.KindlingGrid.storageName(key));
-    }
-
     KeyEntry(Key key, Task task, State state, String storage) {
         this.key = key;
         this.task = task;

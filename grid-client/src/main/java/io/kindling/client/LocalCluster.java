@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.KindlingServer;
 import io.kindling.grid.NodeConfig;
 import io.kindling.grid.NodeMain;
 import io.kindling.grid.Ports;
@@ -124,7 +124,7 @@ public final class LocalCluster implements AutoCloseable {
                 }
                 clientNode = inProcess.get(0);
             }
-            KindlingGrid.dataCache(clientNode);
+            KindlingServer.install(clientNode);
         } catch (RuntimeException | Error e) {
             close();
             throw e;

@@ -32,7 +32,7 @@ final class Scattering {
             int partition = node != null ? core.topology.partitionOn(node, k.hashCode())
                     : Math.floorMod(k.hashCode(), KindlingGrid.PARTITIONS);
             keys.add(k);
-            storage.add(KindlingGrid.storageName(k));
+            storage.add(core.storageName(k));
             partitions.add(partition);
             puts.put(KindlingGrid.cacheKey(storage.get(storage.size() - 1), partition), KindlingGrid.toStored(v));
         }
@@ -44,7 +44,7 @@ final class Scattering {
                 }
             }
         }
-        core.data.putAll(puts);
+        core.backend.putAll(puts);
         List<Future<T>> out = new ArrayList<>(values.size());
         List<KeyEntry> entries = new ArrayList<>(values.size());
         java.util.Set<AffinityKey<String>> orphans = new java.util.HashSet<>();
@@ -63,7 +63,7 @@ final class Scattering {
             }
         }
         if (!orphans.isEmpty()) {
-            core.data.removeAll(orphans);
+            core.backend.removeAll(orphans);
         }
         for (KeyEntry e : entries) {
             out.add(core.future(e));

@@ -274,13 +274,13 @@ class ClientTest {
         List<Future<Integer>> futs = c.map(Ops::inc, List.of(1, 2, 3));
         c.scatter(List.of("x", "y"));
         assertEquals(List.of(2, 3, 4), c.gather(futs));
-        assertTrue(org.apache.ignite.Ignition.allGrids().get(0).cache(io.kindling.grid.KindlingGrid.DATA_CACHE).size() >= 5);
+        assertTrue(c.core().backend.dataSize() >= 5);
         futs = null;
         assertNull(futs);
         GridFixture.awaitCondition("the collected futures' data to leave the cluster", () -> {
             System.gc();
             return client().core().state.size() == 0
-                    && io.kindling.grid.KindlingGrid.dataCache(client().ignite()).size() == 0;
+                    && client().core().backend.dataSize() == 0;
         });
     }
 

@@ -1,6 +1,5 @@
 package io.kindling.client;
 
-import io.kindling.grid.KindlingGrid;
 import org.apache.ignite.Ignition;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -20,10 +19,26 @@ import java.util.function.BooleanSupplier;
  */
 final class GridFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     private final LocalCluster.Builder options;
+    private final boolean thin;
+    private LocalCluster cluster;
     private Client client;
 
     GridFixture(LocalCluster.Builder options) {
+        this(options, false);
+    }
+
+    private GridFixture(LocalCluster.Builder options, boolean thin) {
         this.options = options;
+        this.thin = thin;
+    }
+
+    /** The same, with the client connected over the thin protocol. */
+    static GridFixture thin(LocalCluster.Builder options) {
+        return new GridFixture(options, true);
+    }
+
+    LocalCluster cluster() {
+        return cluster;
     }
 
     Client client() {
@@ -32,7 +47,8 @@ final class GridFixture implements BeforeAllCallback, AfterEachCallback, AfterAl
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        client = Client.local(options);
+        cluster = options.start();
+        client = thin ? Client.connect(cluster.thinClientAddress()) : Client.of(cluster);
     }
 
     @Override
@@ -42,7 +58,7 @@ final class GridFixture implements BeforeAllCallback, AfterEachCallback, AfterAl
             synchronized (client.core().state) {
                 client.core().state.validate();
             }
-            return client.core().state.size() == 0 && KindlingGrid.dataCache(client.ignite()).size() == 0;
+            return client.core().state.size() == 0 && client.core().backend.dataSize() == 0;
         });
     }
 
@@ -50,12 +66,15 @@ final class GridFixture implements BeforeAllCallback, AfterEachCallback, AfterAl
     public void afterAll(ExtensionContext context) {
         client.close();
         client = null;
+        cluster.close();
+        cluster = null;
         List<String> left = new ArrayList<>();
         awaitCondition("every node and client thread to stop", () -> {
             left.clear();
             Ignition.allGrids().forEach(g -> left.add("node " + g.name()));
             for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.isAlive() && (t.getName().startsWith("kindling-client-") || t.getName().startsWith("kindling-callbacks-"))) {
+                if (t.isAlive() && (t.getName().startsWith("kindling-client-") || t.getName().startsWith("kindling-callbacks-")
+                        || t.getName().startsWith("kindling-thin-"))) {
                     left.add("thread " + t.getName());
                 }
             }

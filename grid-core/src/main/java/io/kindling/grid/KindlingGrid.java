@@ -55,9 +55,38 @@ public final class KindlingGrid {
         return new AffinityKey<>(storage, partition);
     }
 
-    /** A storage name for one computation of {@code key}: never used before. */
-    public static String storageName(io.kindling.graph.Key key) {
-        return key + "#" + Long.toHexString(io.kindling.graph.Tokens.unique());
+    /**
+     * A storage name for one computation of {@code key} by client {@code clientId}: never used
+     * before, and naming its client, so that the data of a client whose lease ran out can be found.
+     */
+    public static String storageName(io.kindling.graph.Key key, String clientId) {
+        return key + "#" + clientId + "." + Long.toHexString(io.kindling.graph.Tokens.unique());
+    }
+
+    /** The client that wrote data under {@code storage}, or null for a name of another form. */
+    public static String clientOf(String storage) {
+        int hash = storage.lastIndexOf('#');
+        int dot = storage.lastIndexOf('.');
+        return hash < 0 || dot < hash ? null : storage.substring(hash + 1, dot);
+    }
+
+    /** The cache of client leases: client id to a marker that expires unless the client renews it. */
+    public static final String LEASE_CACHE = "kindling-leases";
+
+    /** The lease cache's configuration: replicated (every node reads leases locally), expired entries removed eagerly. */
+    public static CacheConfiguration<String, Boolean> leaseCacheConfiguration() {
+        CacheConfiguration<String, Boolean> c = new CacheConfiguration<>(LEASE_CACHE);
+        c.setCacheMode(CacheMode.REPLICATED);
+        c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+        c.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+        c.setEagerTtl(true);
+        return c;
+    }
+
+    /** The lease cache, created if the cluster does not have it yet. */
+    public static IgniteCache<String, Boolean> leaseCache(Ignite ignite) {
+        IgniteCache<String, Boolean> cache = ignite.cache(LEASE_CACHE);
+        return cache != null ? cache : ignite.getOrCreateCache(leaseCacheConfiguration());
     }
 
     /** Stands for a null value in the data cache. */

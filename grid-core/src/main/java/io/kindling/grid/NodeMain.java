@@ -48,7 +48,7 @@ public final class NodeMain {
         }
         config.discovery(discoveryPort, range);
         Ignite ignite = Ignition.start(config.build());
-        KindlingGrid.dataCache(ignite);
+        KindlingServer.install(ignite);
         System.out.println(READY + " " + ignite.name());
         System.out.flush();
         InputStream in = System.in;

@@ -43,6 +43,11 @@ public final class RunTasks implements IgniteCallable<List<Outcome>> {
 
     @Override
     public List<Outcome> call() {
+        return run(ignite, tasks);
+    }
+
+    /** Runs {@code tasks} on the node {@code ignite}, in this thread (what the job and the Kindling service do). */
+    public static List<Outcome> run(Ignite ignite, List<TaskSpec> tasks) {
         IgniteCache<AffinityKey<String>, Object> cache = KindlingGrid.dataCache(ignite);
         String node = String.valueOf(ignite.cluster().localNode().consistentId());
         String thread = Thread.currentThread().getName();

@@ -1,0 +1,77 @@
+package io.kindling.client;
+
+import io.kindling.grid.TopologySnapshot;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Topology} read from the cluster as a {@link TopologySnapshot} (for thin clients, which
+ * have no affinity API), kept until a call to a node fails, then read again. It is also read again
+ * every {@value #REFRESH_MILLIS} ms, so that joined nodes get work.
+ */
+final class SnapshotTopology implements Topology {
+    static final long REFRESH_MILLIS = 2000;
+
+    private final Supplier<TopologySnapshot> source;
+    private volatile View view;
+
+    private record View(TopologySnapshot snapshot, Map<String, int[]> partitions, long readAt) {
+    }
+
+    SnapshotTopology(Supplier<TopologySnapshot> source) {
+        this.source = source;
+    }
+
+    TopologySnapshot snapshot() {
+        return view().snapshot;
+    }
+
+    void invalidate() {
+        view = null;
+    }
+
+    private View view() {
+        View v = view;
+        if (v != null && System.nanoTime() - v.readAt < REFRESH_MILLIS * 1_000_000) {
+            return v;
+        }
+        TopologySnapshot s = source.get();
+        Map<String, List<Integer>> lists = new HashMap<>();
+        String[] owners = s.owners();
+        for (int p = 0; p < owners.length; p++) {
+            if (owners[p] != null) {
+                lists.computeIfAbsent(owners[p], n -> new java.util.ArrayList<>()).add(p);
+            }
+        }
+        Map<String, int[]> partitions = new HashMap<>();
+        lists.forEach((n, l) -> partitions.put(n, l.stream().mapToInt(Integer::intValue).toArray()));
+        v = new View(s, partitions, System.nanoTime());
+        view = v;
+        return v;
+    }
+
+    @Override
+    public List<String> nodes() {
+        return view().snapshot.nodes();
+    }
+
+    @Override
+    public String nodeOf(int partition) {
+        String[] owners = view().snapshot.owners();
+        return partition < 0 || partition >= owners.length ? null : owners[partition];
+    }
+
+    @Override
+    public int partitionOn(String node, int hash) {
+        int[] parts = view().partitions.get(node);
+        return parts == null || parts.length == 0 ? -1 : parts[Math.floorMod(hash, parts.length)];
+    }
+
+    @Override
+    public int slots(String node) {
+        return view().snapshot.slots().getOrDefault(node, 1);
+    }
+}

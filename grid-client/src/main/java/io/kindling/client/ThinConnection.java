@@ -1,0 +1,66 @@
+package io.kindling.client;
+
+import io.kindling.grid.KindlingService;
+import org.apache.ignite.client.ClientAuthenticationException;
+import org.apache.ignite.client.ClientConnectionException;
+import org.apache.ignite.client.ClientException;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.Ignition;
+
+import javax.net.ssl.SSLException;
+
+/**
+ * Opens a thin connection and turns Ignite's failures into messages that name the cause and the
+ * fix: a wrong password, a TLS mismatch, an unreachable address, a cluster without Kindling.
+ */
+final class ThinConnection {
+    private ThinConnection() {
+    }
+
+    static ThinBackend open(ThinOptions options) {
+        IgniteClient client;
+        try {
+            client = Ignition.startClient(options.toConfiguration());
+        } catch (ClientAuthenticationException e) {
+            throw new SecurityException("the cluster at " + options.describe() + " refused the credentials"
+                    + (options.user() == null ? ": it requires authentication; pass ThinOptions.credentials(user, password)"
+                    : " of user '" + options.user() + "': check the user name and password"), e);
+        } catch (ClientException e) {
+            throw explain(options, e);
+        }
+        try {
+            return new ThinBackend(client, options.describe());
+        } catch (RuntimeException e) {
+            client.close();
+            if (e.getMessage() != null && e.getMessage().contains(KindlingService.NAME)) {
+                throw new IllegalStateException("the cluster at " + options.describe() + " runs no Kindling service: "
+                        + "start its servers with bin/kindling-server (or call KindlingServer.install on it)", e);
+            }
+            throw e;
+        }
+    }
+
+    private static RuntimeException explain(ThinOptions options, ClientException e) {
+        if (causedBy(e, SSLException.class)) {
+            String hint = options.usesTls()
+                    ? "the server's certificate is not trusted by the given trust store, or the server does not speak TLS"
+                    : "the server requires TLS: pass ThinOptions.tls(trustStore, password)";
+            return new SecurityException("TLS handshake with " + options.describe() + " failed: " + hint, e);
+        }
+        if (e instanceof ClientConnectionException || causedBy(e, java.net.ConnectException.class)) {
+            return new ClusterUnavailableException("could not connect to " + options.describe() + ": "
+                    + (options.usesTls() ? "" : "if the servers use TLS, pass ThinOptions.tls(...); ")
+                    + "check that servers run there and their thin-client port is open (" + e.getMessage() + ")", e);
+        }
+        return e;
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

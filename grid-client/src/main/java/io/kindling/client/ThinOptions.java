@@ -1,0 +1,118 @@
+package io.kindling.client;
+
+import org.apache.ignite.client.SslMode;
+import org.apache.ignite.configuration.ClientConfiguration;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * How {@link Client#connect(ThinOptions)} reaches a cluster over Ignite's thin protocol: the
+ * servers' thin-client addresses, and optionally credentials and TLS. Immutable.
+ *
+ * <pre>{@code
+ * Client.connect(ThinOptions.to("10.0.0.5:10800", "10.0.0.6:10800")
+ *         .credentials("alice", password)
+ *         .tls(Path.of("truststore.jks"), trustPassword));
+ * }</pre>
+ */
+public final class ThinOptions {
+    private final String[] addresses;
+    private final String user;
+    private final String password;
+    private final Path trustStore;
+    private final String trustStorePassword;
+    private final Path keyStore;
+    private final String keyStorePassword;
+    private final Duration timeout;
+
+    private ThinOptions(String[] addresses, String user, String password, Path trustStore, String trustStorePassword,
+            Path keyStore, String keyStorePassword, Duration timeout) {
+        this.addresses = addresses;
+        this.user = user;
+        this.password = password;
+        this.trustStore = trustStore;
+        this.trustStorePassword = trustStorePassword;
+        this.keyStore = keyStore;
+        this.keyStorePassword = keyStorePassword;
+        this.timeout = timeout;
+    }
+
+    /** Servers' thin-client addresses, {@code host:port} (the port defaults to 10800). */
+    public static ThinOptions to(String... addresses) {
+        if (addresses.length == 0) {
+            throw new IllegalArgumentException("connect needs at least one address, such as 127.0.0.1:10800");
+        }
+        return new ThinOptions(addresses.clone(), null, null, null, null, null, null, Duration.ofSeconds(10));
+    }
+
+    /** Authenticates as {@code user}. */
+    public ThinOptions credentials(String user, String password) {
+        return new ThinOptions(addresses, Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"),
+                trustStore, trustStorePassword, keyStore, keyStorePassword, timeout);
+    }
+
+    /** Connects with TLS, trusting the certificates in {@code trustStore} (JKS or PKCS12). */
+    public ThinOptions tls(Path trustStore, String trustStorePassword) {
+        return new ThinOptions(addresses, user, password, trustStore, trustStorePassword, keyStore, keyStorePassword,
+                timeout);
+    }
+
+    /** Connects with TLS and presents the client certificate in {@code keyStore} too. */
+    public ThinOptions tls(Path trustStore, String trustStorePassword, Path keyStore, String keyStorePassword) {
+        return new ThinOptions(addresses, user, password, trustStore, trustStorePassword, keyStore, keyStorePassword,
+                timeout);
+    }
+
+    /** How long a call may wait for the servers (default 10 s). */
+    public ThinOptions timeout(Duration timeout) {
+        return new ThinOptions(addresses, user, password, trustStore, trustStorePassword, keyStore, keyStorePassword,
+                timeout);
+    }
+
+    String describe() {
+        return String.join(",", addresses) + (trustStore != null ? " (TLS)" : "");
+    }
+
+    boolean usesTls() {
+        return trustStore != null;
+    }
+
+    String user() {
+        return user;
+    }
+
+    ClientConfiguration toConfiguration() {
+        ClientConfiguration c = new ClientConfiguration()
+                .setAddresses(addresses)
+                .setPartitionAwarenessEnabled(true)
+                .setTimeout((int) timeout.toMillis());
+        if (user != null) {
+            c.setUserName(user).setUserPassword(password);
+        }
+        if (trustStore != null) {
+            c.setSslMode(SslMode.REQUIRED)
+                    .setSslTrustCertificateKeyStorePath(trustStore.toString())
+                    .setSslTrustCertificateKeyStorePassword(trustStorePassword)
+                    .setSslTrustCertificateKeyStoreType(storeType(trustStore));
+            if (keyStore != null) {
+                c.setSslClientCertificateKeyStorePath(keyStore.toString())
+                        .setSslClientCertificateKeyStorePassword(keyStorePassword)
+                        .setSslClientCertificateKeyStoreType(storeType(keyStore));
+            }
+        }
+        return c;
+    }
+
+    private static String storeType(Path store) {
+        String name = store.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12" : "JKS";
+    }
+
+    @Override
+    public String toString() {
+        return "ThinOptions" + Arrays.toString(addresses) + (user != null ? " as " + user : "") + (usesTls() ? " with TLS" : "");
+    }
+}

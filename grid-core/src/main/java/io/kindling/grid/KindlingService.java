@@ -1,0 +1,20 @@
+package io.kindling.grid;
+
+import java.util.List;
+
+/**
+ * The Kindling service that every server node runs (a node singleton named {@value #NAME}): the
+ * entry point for thin clients, which cannot send compute jobs of their own. A thin client calls
+ * it on the node that should run a batch (a service proxy over that one node), so placement by
+ * affinity holds for thin clients too.
+ */
+public interface KindlingService {
+    /** The service's name in the cluster. */
+    String NAME = "kindling";
+
+    /** Runs a batch of tasks on this node, as the compute job a thick client sends would. */
+    List<Outcome> run(List<TaskSpec> tasks);
+
+    /** The cluster's server nodes and the data cache's partition owners, now. */
+    TopologySnapshot topology();
+}

@@ -1,0 +1,78 @@
+package io.kindling.grid;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.binary.BinaryObject;
+import org.apache.ignite.cache.CachePeekMode;
+
+import javax.cache.Cache;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Client leases, so that the data of a client that died is reclaimed.
+ *
+ * <p>Every client holds a lease: an entry of the replicated {@value KindlingGrid#LEASE_CACHE}
+ * cache under its id, written with a time-to-live of {@link #leaseMillis()} and rewritten every
+ * third of that while the client lives. Ignite's clock on the servers expires it, so client
+ * clocks do not matter. Every storage name holds its client's id. Each server's reaper looks at
+ * its primary data entries every {@link #reaperMillis()} and removes those whose client has no
+ * lease: a client killed with {@code kill -9} leaves nothing behind after at most
+ * lease + reaper interval (12 s by default).
+ */
+public final class Leases {
+    private Leases() {
+    }
+
+    /** How long a lease lasts without renewal: {@code kindling.lease.millis}, 10 s by default. */
+    public static long leaseMillis() {
+        return Long.getLong("kindling.lease.millis", 10_000);
+    }
+
+    /** How often a server's reaper looks for data without a lease: {@code kindling.reaper.millis}, 2 s by default. */
+    public static long reaperMillis() {
+        return Long.getLong("kindling.reaper.millis", 2_000);
+    }
+
+    /** Removes this node's primary data entries whose client holds no lease; returns how many. */
+    public static int reap(Ignite ignite) {
+        IgniteCache<Object, BinaryObject> data = KindlingGrid.dataCache(ignite).withKeepBinary();
+        IgniteCache<String, Boolean> leases = KindlingGrid.leaseCache(ignite);
+        Map<Object, String> owners = new HashMap<>();
+        for (Cache.Entry<Object, BinaryObject> e : data.localEntries(CachePeekMode.PRIMARY)) {
+            String storage = storageOf(e.getKey());
+            String client = storage == null ? null : KindlingGrid.clientOf(storage);
+            if (client != null) {
+                owners.put(e.getKey(), client);
+            }
+        }
+        if (owners.isEmpty()) {
+            return 0;
+        }
+        Set<String> clients = new HashSet<>(owners.values());
+        Set<String> alive = leases.getAll(clients).keySet();
+        Set<Object> orphans = new HashSet<>();
+        owners.forEach((key, client) -> {
+            if (!alive.contains(client)) {
+                orphans.add(key);
+            }
+        });
+        if (!orphans.isEmpty()) {
+            data.removeAll(orphans);
+        }
+        return orphans.size();
+    }
+
+    private static String storageOf(Object cacheKey) {
+        if (cacheKey instanceof BinaryObject b) {
+            Object key = b.field("key");
+            return key instanceof String s ? s : null;
+        }
+        if (cacheKey instanceof org.apache.ignite.cache.affinity.AffinityKey<?> k && k.key() instanceof String s) {
+            return s;
+        }
+        return null;
+    }
+}
