@@ -49,6 +49,12 @@ public final class LocalCluster implements AutoCloseable {
         private boolean logging;
         private boolean peerClassLoading = true;
         private long dataRegionBytes = 512L << 20;
+        private java.nio.file.Path keyStore;
+        private String keyStorePassword;
+        private java.nio.file.Path trustStore;
+        private String trustStorePassword;
+        private String user;
+        private String password;
 
         private Builder() {
         }
@@ -95,6 +101,23 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
+        /** TLS between the nodes and on the thin-client port (in-process nodes only). */
+        public Builder tls(java.nio.file.Path keyStore, String keyStorePassword, java.nio.file.Path trustStore,
+                String trustStorePassword) {
+            this.keyStore = keyStore;
+            this.keyStorePassword = keyStorePassword;
+            this.trustStore = trustStore;
+            this.trustStorePassword = trustStorePassword;
+            return this;
+        }
+
+        /** Thin clients must authenticate; {@code user} is created with {@code password} (in-process nodes only). */
+        public Builder authentication(String user, String password) {
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
         /** Starts the cluster. */
         public LocalCluster start() {
             return new LocalCluster(this);
@@ -115,6 +138,9 @@ public final class LocalCluster implements AutoCloseable {
             throw new UncheckedIOException("could not create a work directory for the local cluster", e);
         }
         try {
+            if (options.processes && (options.keyStore != null || options.user != null)) {
+                throw new IllegalArgumentException("TLS and authentication are set up for in-process local clusters only");
+            }
             if (options.processes) {
                 startProcesses();
                 clientNode = Ignition.start(nodeConfig(prefix + "-client").client(true).build());
@@ -123,6 +149,10 @@ public final class LocalCluster implements AutoCloseable {
                     inProcess.add(Ignition.start(nodeConfig(prefix + "-node-" + i).build()));
                 }
                 clientNode = inProcess.get(0);
+            }
+            if (options.user != null) {
+                KindlingServer.activate(clientNode);
+                KindlingServer.setUser(clientNode, KindlingServer.INITIAL_ADMIN_PASSWORD, options.user, options.password);
             }
             KindlingServer.install(clientNode);
         } catch (RuntimeException | Error e) {
@@ -135,7 +165,9 @@ public final class LocalCluster implements AutoCloseable {
         return new NodeConfig().instanceName(name).discovery(basePort, 10).communicationPort(basePort + 10)
                 .thinClientPort(basePort + 20).threads(options.threads).workDirectory(workDirectory.resolve(name))
                 .dataRegionBytes(options.dataRegionBytes).logging(options.logging)
-                .peerClassLoading(options.peerClassLoading);
+                .peerClassLoading(options.peerClassLoading)
+                .tls(options.keyStore, options.keyStorePassword, options.trustStore, options.trustStorePassword)
+                .authentication(options.user != null);
     }
 
     private void startProcesses() {

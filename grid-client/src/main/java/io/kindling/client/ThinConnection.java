@@ -41,9 +41,9 @@ final class ThinConnection {
     }
 
     private static RuntimeException explain(ThinOptions options, ClientException e) {
-        if (causedBy(e, SSLException.class)) {
+        if (causedBy(e, SSLException.class) || mentions(e, "SSL handshake")) {
             String hint = options.usesTls()
-                    ? "the server's certificate is not trusted by the given trust store, or the server does not speak TLS"
+                    ? "the server's certificate is not trusted by the given trust store (or the server does not speak TLS)"
                     : "the server requires TLS: pass ThinOptions.tls(trustStore, password)";
             return new SecurityException("TLS handshake with " + options.describe() + " failed: " + hint, e);
         }
@@ -53,6 +53,15 @@ final class ThinConnection {
                     + "check that servers run there and their thin-client port is open (" + e.getMessage() + ")", e);
         }
         return e;
+    }
+
+    private static boolean mentions(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

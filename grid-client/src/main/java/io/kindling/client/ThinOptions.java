@@ -3,7 +3,17 @@ package io.kindling.client;
 import org.apache.ignite.client.SslMode;
 import org.apache.ignite.configuration.ClientConfiguration;
 
+import javax.cache.configuration.Factory;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -93,17 +103,46 @@ public final class ThinOptions {
             c.setUserName(user).setUserPassword(password);
         }
         if (trustStore != null) {
-            c.setSslMode(SslMode.REQUIRED)
-                    .setSslTrustCertificateKeyStorePath(trustStore.toString())
-                    .setSslTrustCertificateKeyStorePassword(trustStorePassword)
-                    .setSslTrustCertificateKeyStoreType(storeType(trustStore));
-            if (keyStore != null) {
-                c.setSslClientCertificateKeyStorePath(keyStore.toString())
-                        .setSslClientCertificateKeyStorePassword(keyStorePassword)
-                        .setSslClientCertificateKeyStoreType(storeType(keyStore));
-            }
+            c.setSslMode(SslMode.REQUIRED).setSslContextFactory(sslContextFactory());
         }
         return c;
+    }
+
+    /**
+     * The TLS context, built here rather than by Ignite's thin client, which insists on a client
+     * key store even when the servers do not ask for client certificates.
+     */
+    private Factory<SSLContext> sslContextFactory() {
+        String trustPath = trustStore.toString();
+        String trustPassword = trustStorePassword;
+        String keyPath = keyStore == null ? null : keyStore.toString();
+        String keyPassword = keyStorePassword;
+        return () -> {
+            try {
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(load(Path.of(trustPath), trustPassword));
+                KeyManager[] keys = null;
+                if (keyPath != null) {
+                    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(load(Path.of(keyPath), keyPassword), keyPassword.toCharArray());
+                    keys = kmf.getKeyManagers();
+                }
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(keys, trust.getTrustManagers(), null);
+                return context;
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalArgumentException("cannot read the TLS stores (" + trustPath
+                        + (keyPath != null ? ", " + keyPath : "") + "): " + e.getMessage(), e);
+            }
+        };
+    }
+
+    private static KeyStore load(Path store, String password) throws GeneralSecurityException, IOException {
+        KeyStore ks = KeyStore.getInstance(storeType(store));
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, password.toCharArray());
+        }
+        return ks;
     }
 
     private static String storeType(Path store) {

@@ -6,6 +6,7 @@ import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.configuration.ThinClientConfiguration;
 import org.apache.ignite.logger.NullLogger;
+import org.apache.ignite.ssl.SslContextFactory;
 import org.apache.ignite.logger.slf4j.Slf4jLogger;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
 import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
@@ -48,6 +49,11 @@ public final class NodeConfig {
     private long dataRegionBytes = 1L << 30;
     private int threads = Runtime.getRuntime().availableProcessors();
     private boolean logging = true;
+    private Path keyStore;
+    private String keyStorePassword;
+    private Path trustStore;
+    private String trustStorePassword;
+    private boolean authentication;
 
     public NodeConfig instanceName(String name) {
         this.instanceName = name;
@@ -118,6 +124,28 @@ public final class NodeConfig {
         return this;
     }
 
+    /**
+     * TLS on discovery, communication and the thin-client connector: this node presents the key in
+     * {@code keyStore} and trusts the certificates in {@code trustStore} (JKS or PKCS12 files).
+     */
+    public NodeConfig tls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword) {
+        this.keyStore = keyStore;
+        this.keyStorePassword = keyStorePassword;
+        this.trustStore = trustStore;
+        this.trustStorePassword = trustStorePassword;
+        return this;
+    }
+
+    /**
+     * Thin clients must authenticate. Ignite 2.x keeps its users in the persistent metastorage, so
+     * this adds a small persistent data region (Kindling's data stays in memory), and the cluster
+     * starts inactive until {@link KindlingServer#activate} (see there).
+     */
+    public NodeConfig authentication(boolean enabled) {
+        this.authentication = enabled;
+        return this;
+    }
+
     public String instanceName() {
         return instanceName;
     }
@@ -165,8 +193,23 @@ public final class NodeConfig {
         communication.setSocketSendBuffer(0);
         c.setCommunicationSpi(communication);
 
+        if (keyStore != null) {
+            SslContextFactory ssl = new SslContextFactory();
+            ssl.setKeyStoreFilePath(keyStore.toAbsolutePath().toString());
+            ssl.setKeyStorePassword(keyStorePassword.toCharArray());
+            ssl.setKeyStoreType(storeType(keyStore));
+            ssl.setTrustStoreFilePath(trustStore.toAbsolutePath().toString());
+            ssl.setTrustStorePassword(trustStorePassword.toCharArray());
+            ssl.setTrustStoreType(storeType(trustStore));
+            c.setSslContextFactory(ssl);
+        }
+        c.setAuthenticationEnabled(authentication && !client);
         if (thinClientPort > 0 && !client) {
             ClientConnectorConfiguration connector = new ClientConnectorConfiguration();
+            if (keyStore != null) {
+                connector.setSslEnabled(true);
+                connector.setUseIgniteSslContextFactory(true);
+            }
             connector.setHost(host);
             connector.setPort(thinClientPort);
             connector.setPortRange(discoveryPortRange);
@@ -184,8 +227,21 @@ public final class NodeConfig {
             region.setInitialSize(Math.min(dataRegionBytes, 64L << 20));
             region.setMaxSize(dataRegionBytes);
             storage.setDefaultDataRegionConfiguration(region);
+            if (authentication) {
+                DataRegionConfiguration users = new DataRegionConfiguration();
+                users.setName("kindling-users");
+                users.setPersistenceEnabled(true);
+                users.setInitialSize(16L << 20);
+                users.setMaxSize(64L << 20);
+                storage.setDataRegionConfigurations(users);
+            }
             c.setDataStorageConfiguration(storage);
         }
         return c;
+    }
+
+    private static String storeType(Path store) {
+        String name = store.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12" : "JKS";
     }
 }
