@@ -8,6 +8,10 @@ import org.apache.ignite.cluster.ClusterTopologyException;
  * fix: a class the servers cannot load, a node that left, a cluster that is gone.
  */
 final class GridErrors {
+    /** A class named in a server's stack trace sent as text (thin clients get errors as text). */
+    private static final java.util.regex.Pattern MISSING = java.util.regex.Pattern.compile(
+            "(?:ClassNotFoundException|NoClassDefFoundError): ([\\w.$/]+)");
+
     private GridErrors() {
     }
 
@@ -37,6 +41,10 @@ final class GridErrors {
             if (m != null && m.contains("Failed to peer load class")) {
                 int i = m.indexOf("class=");
                 return i < 0 ? m : m.substring(i + 6).split("[,\\]]")[0];
+            }
+            java.util.regex.Matcher named = MISSING.matcher(m == null ? "" : m);
+            if (named.find()) {
+                return named.group(1).replace('/', '.');
             }
         }
         return null;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Errors that need real server processes: a class the servers lack, and a cluster that dies. */
 class ClusterFailureTest {
     /** Compiles a task class into {@code dir}, on no class path but this loader's. */
-    private static Fn1<Integer, Integer> classOnlyTheClientHas(Path dir) throws Exception {
+    static Fn1<Integer, Integer> classOnlyTheClientHas(Path dir) throws Exception {
         Path source = dir.resolve("extra/Doubler.java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, "package extra;\n"

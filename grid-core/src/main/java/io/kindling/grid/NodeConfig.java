@@ -213,8 +213,11 @@ public final class NodeConfig {
             connector.setHost(host);
             connector.setPort(thinClientPort);
             connector.setPortRange(discoveryPortRange);
+            // Stack traces go to thin clients so that a class missing on the servers can be named
+            // to the client that sent it (anyone who may submit tasks may run code here anyway).
             connector.setThinClientConfiguration(new ThinClientConfiguration()
-                    .setMaxActiveComputeTasksPerConnection(1024));
+                    .setMaxActiveComputeTasksPerConnection(1024)
+                    .setServerToClientExceptionStackTraceSending(true));
             c.setClientConnectorConfiguration(connector);
         } else {
             c.setClientConnectorConfiguration(null);

@@ -1,0 +1,207 @@
+package io.kindling.grid;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteState;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.internal.processors.odbc.ClientListenerProcessor;
+import org.apache.ignite.spi.communication.CommunicationSpi;
+import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
+import org.apache.ignite.spi.discovery.tcp.internal.TcpDiscoveryNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Starts one Ignite node of a Kindling cluster from Spring XML and runs it until the JVM is told to
+ * stop (Ctrl-C, SIGTERM): what {@code bin/kindling-server} runs, as {@code dask-worker} is for Dask.
+ *
+ * <p>Prints one block to stdout once the node is up (its name, ids, bound ports and the cluster's
+ * size) and {@code kindling-server: stopped} once a signal has stopped it; Ignite's own log goes
+ * through slf4j. Exits 0 after a stop by signal, 1 if the node could not start or stopped by
+ * itself, 2 on a bad command line.
+ */
+public final class ServerMain {
+    private static final String USAGE = """
+            Usage: kindling-server [--classpath JARS] [--heap SIZE] [-Dname=value ...] [--help] [CONFIG_XML]
+
+            Starts one Ignite server node of a Kindling cluster and runs it until Ctrl-C. Every node
+            started with the same discovery addresses joins the same cluster, on one machine or many.
+
+            CONFIG_XML  Spring XML of the node, default config/kindling-server.xml. In config/:
+                kindling-server.xml             a server node, data in memory (bounded region)
+                kindling-server-persistent.xml  a server node whose data region spills to disk
+                kindling-client.xml             a thick client node (for programs, not this script)
+
+            System properties (-Dname=value, defaults in brackets):
+                kindling.host                 address to bind and advertise [127.0.0.1]
+                kindling.discovery.addresses  where to look for the cluster [127.0.0.1:47500..47509]
+                kindling.discovery.port       first discovery port [47500]
+                kindling.communication.port   first node-to-node port [47100]
+                kindling.thin.port            first thin-client port [10800]
+                kindling.port.range           ports tried above each first port [10]
+                kindling.work.dir             Ignite's work directory [/tmp/kindling-USER/work]
+                kindling.swap.dir             swap files (persistent config) [WORK_DIR/swap]
+                kindling.data.region.bytes    most off-heap memory for data [1073741824]
+                kindling.instance.name        node name, and then its consistent id: unique per node
+                                              [kindling; id: HOST:DISCOVERY_PORT]
+                kindling.threads              threads that run tasks [one per core]
+              A cluster of several machines: on each, for instance
+                kindling-server -Dkindling.host=10.0.0.5 \\
+                    -Dkindling.discovery.addresses=10.0.0.5:47500..47509,10.0.0.6:47500..47509
+
+            Options of the bin/kindling-server script:
+                --classpath A.jar:B.jar  your task classes, added to the server's class path
+                                         (also the environment variable KINDLING_CLASSPATH);
+                                         thin clients and services need them there
+                --heap SIZE              the JVM heap, -Xmx [1g]
+                -Dname=value             a system property (also JAVA_OPTS)
+
+            Security: the ports are open to anyone who can reach them and nothing authenticates.
+            Anyone who can submit work to this cluster can run code on the servers (peer class
+            loading is on). Bind to a private network only.
+            """;
+
+    private ServerMain() {
+    }
+
+    /** Starts the node; see {@code --help}. */
+    public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(USAGE);
+            return;
+        }
+        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
+            fail(2, "unexpected arguments " + String.join(" ", args) + "\n\n" + USAGE);
+        }
+        Path home = Path.of(System.getProperty("kindling.home", "")).toAbsolutePath().normalize();
+        System.setProperty("kindling.home", home.toString());
+        Path config = (args.length == 1 ? Path.of(args[0]) : home.resolve("config/kindling-server.xml"))
+                .toAbsolutePath().normalize();
+        if (!Files.isRegularFile(config)) {
+            fail(1, "no configuration file at " + config + "\nthe files in " + home.resolve("config")
+                    + ": " + configFiles(home.resolve("config")));
+        }
+        setIfUnset("IGNITE_QUIET", "false");
+        setIfUnset("IGNITE_NO_SHUTDOWN_HOOK", "true");
+
+        Ignite ignite = null;
+        try {
+            ignite = Ignition.start(config.toString());
+            KindlingServer.install(ignite);
+        } catch (RuntimeException e) {
+            if (ignite != null) {
+                Ignition.stop(ignite.name(), true);
+            }
+            fail(1, "the node did not start: " + explain(e));
+        }
+        String name = ignite.name();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Ignition.addListener((stoppedName, state) -> {
+            if (state != IgniteState.STARTED && Objects.equals(stoppedName, name)) {
+                stopped.countDown();
+            }
+        });
+        AtomicBoolean signalled = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            signalled.set(true);
+            if (Ignition.stop(name, true)) {
+                System.out.println("kindling-server: stopped");
+                System.out.flush();
+                Runtime.getRuntime().halt(0);
+            }
+        }, "kindling-server-stop"));
+        System.out.print(upBlock(ignite, config));
+        System.out.flush();
+
+        try {
+            if (Ignition.state(name) == IgniteState.STARTED) {
+                stopped.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!signalled.get()) {
+            fail(1, "the node stopped by itself (" + Ignition.state(name) + "); see the log above");
+        }
+    }
+
+    private static String upBlock(Ignite ignite, Path config) {
+        ClusterNode local = ignite.cluster().localNode();
+        String host = ignite.configuration().getLocalHost();
+        String discovery = local instanceof TcpDiscoveryNode
+                ? host + ":" + ((TcpDiscoveryNode) local).discoveryPort() : "?";
+        CommunicationSpi<?> spi = ignite.configuration().getCommunicationSpi();
+        String communication = spi instanceof TcpCommunicationSpi
+                ? host + ":" + ((TcpCommunicationSpi) spi).boundPort() : "?";
+        Object thinPort = local.attribute(ClientListenerProcessor.CLIENT_LISTENER_PORT);
+        return "kindling-server: node up\n"
+                + "  instance       " + ignite.name() + "\n"
+                + "  consistent id  " + local.consistentId() + "\n"
+                + "  node id        " + local.id() + "\n"
+                + "  role           " + (local.isClient() ? "client" : "server") + "\n"
+                + "  addresses      " + local.addresses() + "\n"
+                + "  discovery      " + discovery + "\n"
+                + "  communication  " + communication + "\n"
+                + "  thin client    " + (thinPort != null ? host + ":" + thinPort : "off") + "\n"
+                + "  work dir       " + ignite.configuration().getWorkDirectory() + "\n"
+                + "  config         " + config + "\n"
+                + "  cluster        " + ignite.cluster().forServers().nodes().size() + " servers, "
+                + ignite.cluster().forClients().nodes().size() + " clients\n"
+                + "Ctrl-C stops the node.\n";
+    }
+
+    /** The root cause of a failed start, with the property to change when it is a port or address. */
+    private static String explain(Throwable e) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        String all = messages.toString();
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String hint = "";
+        if (all.contains("Cannot assign requested address") || all.contains("Failed to resolve local host")) {
+            hint = "this machine has no address " + System.getProperty("kindling.host", "127.0.0.1")
+                    + ": set -Dkindling.host";
+        } else if (all.contains("Failed to bind TCP server socket")) {
+            hint = "every discovery port from " + System.getProperty("kindling.discovery.port", "47500")
+                    + " on is taken: set -Dkindling.discovery.port (and kindling.discovery.addresses)";
+        } else if (all.contains("Failed to bind to any port within range")) {
+            hint = "every communication port from " + System.getProperty("kindling.communication.port", "47100")
+                    + " on is taken: set -Dkindling.communication.port";
+        } else if (all.contains("Failed to bind to any [host:port]")) {
+            hint = "every thin-client port from " + System.getProperty("kindling.thin.port", "10800")
+                    + " on is taken: set -Dkindling.thin.port";
+        }
+        return (hint.isEmpty() ? "" : hint + "\n  ") + root;
+    }
+
+    private static String configFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".xml")).sorted()
+                    .collect(Collectors.joining(", "));
+        } catch (IOException e) {
+            return "(none: " + dir + " cannot be read)";
+        }
+    }
+
+    private static void setIfUnset(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
+    }
+
+    private static void fail(int status, String message) {
+        System.err.println("kindling-server: " + message);
+        System.exit(status);
+    }
+}
