@@ -4,6 +4,7 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.cluster.ClusterState;
 import org.apache.ignite.internal.processors.odbc.ClientListenerProcessor;
 import org.apache.ignite.spi.communication.CommunicationSpi;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
@@ -37,6 +38,7 @@ public final class ServerMain {
             CONFIG_XML  Spring XML of the node, default config/kindling-server.xml. In config/:
                 kindling-server.xml             a server node, data in memory (bounded region)
                 kindling-server-persistent.xml  a server node whose data region spills to disk
+                kindling-server-secure.xml      TLS everywhere and thin clients that log in (see the file)
                 kindling-client.xml             a thick client node (for programs, not this script)
 
             System properties (-Dname=value, defaults in brackets):
@@ -52,6 +54,10 @@ public final class ServerMain {
                 kindling.instance.name        node name, and then its consistent id: unique per node
                                               [kindling; id: HOST:DISCOVERY_PORT]
                 kindling.threads              threads that run tasks [one per core]
+                kindling.activate             activate an inactive (secure) cluster [false]
+                kindling.tls.keystore, kindling.tls.truststore (and .password): secure config only
+              Environment, secure config: KINDLING_USER and KINDLING_PASSWORD create or update a
+              thin-client user, acting as superuser 'ignite' with KINDLING_ADMIN_PASSWORD [ignite]
               A cluster of several machines: on each, for instance
                 kindling-server -Dkindling.host=10.0.0.5 \\
                     -Dkindling.discovery.addresses=10.0.0.5:47500..47509,10.0.0.6:47500..47509
@@ -63,12 +69,27 @@ public final class ServerMain {
                 --heap SIZE              the JVM heap, -Xmx [1g]
                 -Dname=value             a system property (also JAVA_OPTS)
 
-            Security: the ports are open to anyone who can reach them and nothing authenticates.
-            Anyone who can submit work to this cluster can run code on the servers (peer class
-            loading is on). Bind to a private network only.
+            Security: anyone who can submit work to this cluster can run code on the servers. With
+            kindling-server.xml the ports are open to anyone who can reach them and nothing
+            authenticates: bind to a private network only, or use kindling-server-secure.xml.
             """;
 
     private ServerMain() {
+    }
+
+    /** With authentication: creates or updates the user KINDLING_USER (acting as the superuser), if set. */
+    private static void setUserFromEnvironment(Ignite ignite) {
+        String user = System.getenv("KINDLING_USER");
+        if (user == null || !ignite.configuration().isAuthenticationEnabled()) {
+            return;
+        }
+        String password = System.getenv("KINDLING_PASSWORD");
+        if (password == null) {
+            fail(2, "KINDLING_USER is set but KINDLING_PASSWORD is not");
+        }
+        String admin = System.getenv().getOrDefault("KINDLING_ADMIN_PASSWORD", KindlingServer.INITIAL_ADMIN_PASSWORD);
+        KindlingServer.setUser(ignite, admin, user, password);
+        System.out.println("kindling-server: user '" + user + "' set");
     }
 
     /** Starts the node; see {@code --help}. */
@@ -94,7 +115,16 @@ public final class ServerMain {
         Ignite ignite = null;
         try {
             ignite = Ignition.start(config.toString());
-            KindlingServer.install(ignite);
+            if (ignite.cluster().state() != ClusterState.ACTIVE && Boolean.getBoolean("kindling.activate")) {
+                KindlingServer.activate(ignite);
+            }
+            if (ignite.cluster().state() == ClusterState.ACTIVE) {
+                KindlingServer.install(ignite);
+                setUserFromEnvironment(ignite);
+            } else {
+                System.out.println("kindling-server: the cluster is inactive (its configuration persists users); "
+                        + "start the last server with -Dkindling.activate=true to activate it");
+            }
         } catch (RuntimeException e) {
             if (ignite != null) {
                 Ignition.stop(ignite.name(), true);
