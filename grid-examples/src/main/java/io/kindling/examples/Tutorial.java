@@ -41,22 +41,27 @@ public final class Tutorial {
 
     public static void main(String[] args) {
         try (Client client = Client.local()) {            // an embedded cluster, like distributed.Client()
-            // A simple method: nothing runs until compute(); inc and dec run in parallel.
-            Delayed<Integer> x = delayed(Tutorial::inc, 6);
-            Delayed<Integer> y = delayed(Tutorial::dec, 7);
-            Delayed<Integer> total = delayed(Tutorial::add, x, y);
-            System.out.println(total.compute());           // the client is the default scheduler: 13
-
-            // Distributed futures: submit returns at once; the data stays on the cluster.
-            Future<Integer> fut = client.submit(Tutorial::inc, 1);
-            System.out.println(client.gather(fut));        // 2
-            List<Future<Integer>> futs = client.map(Tutorial::inc, List.of(1, 2, 3, 4, 5));
-            System.out.println(client.gather(futs));       // [2, 3, 4, 5, 6]
-            Future<Integer> tot = client.submit(Tutorial::sum, futs);   // futures as arguments
-            System.out.println(client.gather(tot));        // 20
-            System.out.println(client.gather(client.compute(total)));   // 13, computed on the grid
-            List<Future<Integer>> data = client.scatter(List.of(1, 2, 3));
-            System.out.println(data);                      // three finished futures
+            run(client);
         }
+    }
+
+    /** The tutorial's steps on any client: local, joined, over an Ignite instance, or thin. */
+    static void run(Client client) {
+        // A simple method: nothing runs until compute(); inc and dec run in parallel.
+        Delayed<Integer> x = delayed(Tutorial::inc, 6);
+        Delayed<Integer> y = delayed(Tutorial::dec, 7);
+        Delayed<Integer> total = delayed(Tutorial::add, x, y);
+        System.out.println(total.compute());           // the newest client is the default scheduler: 13
+
+        // Distributed futures: submit returns at once; the data stays on the cluster.
+        Future<Integer> fut = client.submit(Tutorial::inc, 1);
+        System.out.println(client.gather(fut));        // 2
+        List<Future<Integer>> futs = client.map(Tutorial::inc, List.of(1, 2, 3, 4, 5));
+        System.out.println(client.gather(futs));       // [2, 3, 4, 5, 6]
+        Future<Integer> tot = client.submit(Tutorial::sum, futs);   // futures as arguments
+        System.out.println(client.gather(tot));        // 20
+        System.out.println(client.gather(client.compute(total)));   // 13, computed on the grid
+        List<Future<Integer>> data = client.scatter(List.of(1, 2, 3));
+        System.out.println(data);                      // three finished futures
     }
 }

@@ -25,10 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExamplesTest {
     /** Per example, a regular expression for each line it prints. */
+    private static final List<String> TUTORIAL = List.of("13", "2", "\\[2, 3, 4, 5, 6\\]", "20", "13",
+            "\\[Future\\('integer-[0-9a-f]{16}', finished\\), Future\\('integer-[0-9a-f]{16}', finished\\), "
+                    + "Future\\('integer-[0-9a-f]{16}', finished\\)\\]");
     private static final Map<String, List<String>> EXPECTED = Map.of(
-            "Tutorial", List.of("13", "2", "\\[2, 3, 4, 5, 6\\]", "20", "13",
-                    "\\[Future\\('integer-[0-9a-f]{16}', finished\\), Future\\('integer-[0-9a-f]{16}', finished\\), "
-                            + "Future\\('integer-[0-9a-f]{16}', finished\\)\\]"));
+            "Tutorial", TUTORIAL,
+            "ThinTutorial", TUTORIAL);
 
     @Test
     void everyExample_printsWhatItShould() throws Exception {
