@@ -10,6 +10,7 @@ import io.kindling.graph.Fn5;
 import io.kindling.graph.Graph;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
+import io.kindling.grid.dashboard.Dashboard;
 import io.kindling.scheduler.Scheduler;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
@@ -307,6 +308,19 @@ public final class Client implements Scheduler, AutoCloseable {
         for (Future<?> f : futures) {
             f.cancel();
         }
+    }
+
+    /**
+     * The address of the cluster's dashboard, such as {@code http://127.0.0.1:8787/status}: the
+     * local cluster's when this client started one, otherwise one that a node of the cluster
+     * serves; null if none does (or, for a thin client, none is known).
+     */
+    public String dashboardLink() {
+        if (owned instanceof LocalCluster cluster && cluster.dashboardLink() != null) {
+            return cluster.dashboardLink();
+        }
+        Ignite ignite = ignite();
+        return ignite == null ? null : Dashboard.find(ignite).orElse(null);
     }
 
     /** The server nodes that run tasks, by consistent id. */

@@ -55,6 +55,8 @@ final class ClientCore implements AutoCloseable {
     private final ReferenceQueue<Future<?>> collected = new ReferenceQueue<>();
     private final Set<FutureReference> references = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Whether the dashboards were last told of pending tasks (so that an empty count is sent once). */
+    private boolean publishedPending;
 
     /** Ties a {@link Future} object to the entry it holds, to release it when the object is collected. */
     static final class FutureReference extends PhantomReference<Future<?>> {
@@ -77,6 +79,7 @@ final class ClientCore implements AutoCloseable {
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + n));
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
         events.scheduleWithFixedDelay(() -> renewLease(lease), lease / 3, lease / 3, TimeUnit.MILLISECONDS);
+        events.scheduleWithFixedDelay(this::publishPending, 1, 1, TimeUnit.SECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -95,6 +98,18 @@ final class ClientCore implements AutoCloseable {
         } catch (RuntimeException e) {
             // the cluster is unreachable now; the next renewal tries again
         }
+    }
+
+    /** Tells the dashboards how many tasks of each function this client is still waiting for. */
+    private void publishPending() {
+        Map<String, Long> pending;
+        synchronized (state) {
+            pending = state.pendingByFunction();
+        }
+        if (!pending.isEmpty() || publishedPending) {
+            backend.publishPending(clientId, pending);
+        }
+        publishedPending = !pending.isEmpty();
     }
 
     void requireOpen() {
@@ -258,6 +273,9 @@ final class ClientCore implements AutoCloseable {
     }
 
     private void onBatch(ClientState.Batch batch, List<Outcome> outcomes, Throwable error) {
+        if (outcomes != null) {
+            TaskStream.observe(outcomes);
+        }
         synchronized (state) {
             if (outcomes != null) {
                 Map<Key, Outcome> byKey = new HashMap<>(outcomes.size() * 2);
@@ -339,6 +357,7 @@ final class ClientCore implements AutoCloseable {
         }
         references.clear();
         try {
+            backend.publishPending(clientId, Map.of());
             backend.dropLease(clientId);
         } catch (RuntimeException e) {
             // the cluster is gone: the lease goes with it

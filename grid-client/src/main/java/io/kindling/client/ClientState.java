@@ -21,10 +21,11 @@ import java.util.Map;
  * the grid) and {@link #drainCompleted} (futures to complete).
  *
  * <p>Placement: a ready task prefers the node that holds the most bytes of its inputs; a task
- * without inputs prefers none and goes to whichever node has a free slot. Each node runs at most
- * {@link Topology#slots} batches at once; a batch takes the node's preferred tasks first, then
+ * without inputs prefers none and goes to whichever node has a free slot. Each node has at most
+ * two batches per task thread in flight; a batch takes the node's preferred tasks first, then
  * free ones, up to an even share of what is ready. A task's result goes to a partition whose
- * primary is the node that computes it, so the value stays where it was made.
+ * primary is the node that computes it, so the value stays where it was made. A batch also
+ * carries the waiting tasks that its own tasks make computable ({@link #chainDependents}).
  *
  * <p>Lifetime: a key's data stays while it is held (a live {@link Future}, a computation waiting
  * for it, a persisted graph) or a task that reads it has not finished; when neither holds, the
@@ -39,6 +40,8 @@ final class ClientState {
     /** Data to delete from the grid. */
     record Deletion(String storage, int partition) {
     }
+
+    static final int PIPELINE = 2;
 
     private final Topology topology;
     private final java.util.function.Function<Key, String> storageNames;
@@ -187,7 +190,7 @@ final class ClientState {
         adoptOrphans(nodes);
         int freeSlots = 0;
         for (String n : nodes) {
-            freeSlots += Math.max(0, topology.slots(n) - inFlight.getOrDefault(n, 0));
+            freeSlots += Math.max(0, capacity(n) - inFlight.getOrDefault(n, 0));
         }
         if (freeSlots == 0) {
             return out;
@@ -195,24 +198,68 @@ final class ClientState {
         int share = Math.max(1, Math.min(maxBatch, (free.size() + freeSlots - 1) / freeSlots));
         for (String n : nodes) {
             ArrayDeque<KeyEntry> own = preferred.get(n);
-            while (inFlight.getOrDefault(n, 0) < topology.slots(n)
+            while (inFlight.getOrDefault(n, 0) < capacity(n)
                     && ((own != null && !own.isEmpty()) || !free.isEmpty())) {
                 int ownSize = own == null ? 0 : own.size();
                 int size = Math.min(maxBatch, ownSize + Math.min(share, free.size()));
                 List<KeyEntry> batch = new ArrayList<>(size);
                 while (batch.size() < size) {
                     KeyEntry e = own != null && !own.isEmpty() ? own.poll() : free.poll();
-                    e.state = KeyEntry.State.PROCESSING;
-                    e.node = n;
-                    e.partition = topology.partitionOn(n, e.key.hashCode());
+                    assign(e, n);
                     batch.add(e);
                 }
                 ready -= batch.size();
+                chainDependents(batch, n, maxBatch);
                 inFlight.merge(n, 1, Integer::sum);
                 out.add(new Batch(n, batch));
             }
         }
         return out;
+    }
+
+    /**
+     * Batches a node may have in flight: two per task thread, so that while one batch travels
+     * back the thread already runs the next (one per thread left it idle for every round trip).
+     */
+    private int capacity(String node) {
+        return PIPELINE * topology.slots(node);
+    }
+
+    private void assign(KeyEntry e, String node) {
+        e.state = KeyEntry.State.PROCESSING;
+        e.node = node;
+        e.partition = topology.partitionOn(node, e.key.hashCode());
+    }
+
+    /**
+     * Adds to a batch the waiting tasks whose every input is either in memory or computed earlier
+     * in the same batch: the node runs them in order, reading those inputs from what it just
+     * computed. A chain of dependent submits, or a subtree of a reduction, then costs one round
+     * trip instead of one per level. Batch order stays topological: a task is added only after
+     * all of its inputs.
+     */
+    private void chainDependents(List<KeyEntry> batch, String node, int maxBatch) {
+        java.util.Set<KeyEntry> inBatch = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        inBatch.addAll(batch);
+        for (int i = 0; i < batch.size() && batch.size() < maxBatch; i++) {
+            for (KeyEntry d : batch.get(i).waitingDependents) {
+                if (d.state != KeyEntry.State.WAITING || batch.size() >= maxBatch) {
+                    continue;
+                }
+                boolean computable = true;
+                for (KeyEntry input : d.dependencies) {
+                    if (input.state != KeyEntry.State.MEMORY && !inBatch.contains(input)) {
+                        computable = false;
+                        break;
+                    }
+                }
+                if (computable) {
+                    assign(d, node);
+                    batch.add(d);
+                    inBatch.add(d);
+                }
+            }
+        }
     }
 
     /** A batch came back from {@code node} with an outcome per task. */
@@ -467,6 +514,18 @@ final class ClientState {
         for (KeyEntry e : entries.values()) {
             if (e.state == KeyEntry.State.PROCESSING) {
                 out.computeIfAbsent(e.node, n -> new ArrayList<>()).add(e.key);
+            }
+        }
+        return out;
+    }
+
+    /** Tasks not finished yet, by function name: what the dashboards show as waiting. */
+    Map<String, Long> pendingByFunction() {
+        Map<String, Long> out = new HashMap<>();
+        for (KeyEntry e : entries.values()) {
+            if (e.task != null && (e.state == KeyEntry.State.WAITING || e.state == KeyEntry.State.READY
+                    || e.state == KeyEntry.State.PROCESSING)) {
+                out.merge(io.kindling.graph.Tokens.functionName(e.task.function()), 1L, Long::sum);
             }
         }
         return out;

@@ -44,6 +44,9 @@ interface GridBackend extends AutoCloseable {
     /** Removes this client's lease (it is closing, its data deleted). */
     void dropLease(String clientId);
 
+    /** Tells the servers' dashboards what this client still waits for (best effort). */
+    void publishPending(String clientId, Map<String, Long> pendingByFunction);
+
     /** Releases what the backend opened for this client (not the cluster). */
     @Override
     void close();

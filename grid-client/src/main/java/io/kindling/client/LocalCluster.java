@@ -1,6 +1,8 @@
 package io.kindling.client;
 
 import io.kindling.grid.KindlingServer;
+import io.kindling.grid.dashboard.Dashboard;
+import io.kindling.grid.dashboard.TaskEvents;
 import io.kindling.grid.NodeConfig;
 import io.kindling.grid.NodeMain;
 import io.kindling.grid.Ports;
@@ -9,7 +11,6 @@ import org.apache.ignite.Ignition;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final String prefix;
     private Ignite clientNode;
+    private Dashboard dashboard;
 
     /** Options for a local cluster. */
     public static final class Builder {
@@ -48,6 +50,7 @@ public final class LocalCluster implements AutoCloseable {
         private boolean processes;
         private boolean logging;
         private boolean peerClassLoading = true;
+        private boolean dashboard = true;
         private long dataRegionBytes = 512L << 20;
         private java.nio.file.Path keyStore;
         private String keyStorePassword;
@@ -92,6 +95,12 @@ public final class LocalCluster implements AutoCloseable {
         /** Whether nodes load classes from clients (default true; false models a production cluster). */
         public Builder peerClassLoading(boolean enabled) {
             this.peerClassLoading = enabled;
+            return this;
+        }
+
+        /** Whether this JVM serves the cluster's dashboard, on the first free port from 8787 (default true). */
+        public Builder dashboard(boolean dashboard) {
+            this.dashboard = dashboard;
             return this;
         }
 
@@ -155,6 +164,9 @@ public final class LocalCluster implements AutoCloseable {
                 KindlingServer.setUser(clientNode, KindlingServer.INITIAL_ADMIN_PASSWORD, options.user, options.password);
             }
             KindlingServer.install(clientNode);
+            if (options.dashboard) {
+                dashboard = Dashboard.start(clientNode);
+            }
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -199,41 +211,59 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Reads the child's output until it says it is ready, then keeps draining it on a thread that ends with the child. */
+    /**
+     * Waits until the child says it is ready, at most {@value #START_TIMEOUT_SECONDS} s and only
+     * while it lives; its output is read on a thread of its own, which goes on draining it (and
+     * ends with the child), so that a silent or hung child cannot block the wait.
+     */
     private static void awaitReady(Process p, String name) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        StringBuffer seen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (ready.getCount() > 0) {
+                        if (line.startsWith(NodeMain.READY)) {
+                            ready.countDown();
+                        } else if (seen.length() < 20_000) {
+                            seen.append(line).append('\n');
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the child is gone
+            }
+        }, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith(NodeMain.READY)) {
-                Thread drain = new Thread(() -> drain(p.getInputStream()), name + "-output");
-                drain.setDaemon(true);
-                drain.start();
-                return;
-            }
-            seen.append(line).append('\n');
-            if (System.nanoTime() > deadline) {
-                break;
-            }
-        }
-        throw new IllegalStateException("node " + name + " did not start; its output:\n" + seen);
-    }
-
-    private static void drain(InputStream in) {
-        byte[] buffer = new byte[8192];
         try {
-            while (in.read(buffer) >= 0) {
-                // discard: the node logs only when asked to
+            while (!ready.await(100, TimeUnit.MILLISECONDS)) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("node " + name + " exited with " + p.exitValue()
+                            + " before it was ready; its output:\n" + seen);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("node " + name + " was not ready within " + START_TIMEOUT_SECONDS
+                            + " s; its output:\n" + seen);
+                }
             }
-        } catch (IOException e) {
-            // the child is gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while node " + name + " started", e);
         }
     }
 
     /** The Ignite node in this JVM that clients of this cluster use. */
     public Ignite ignite() {
         return clientNode;
+    }
+
+    /** The dashboard's address, such as {@code http://127.0.0.1:8787/status}, or null without one. */
+    public String dashboardLink() {
+        return dashboard == null ? null : dashboard.url();
     }
 
     /** The thin-client address of the cluster's first node, as {@code host:port}. */
@@ -254,6 +284,13 @@ public final class LocalCluster implements AutoCloseable {
     /** Stops every node and process this cluster started and deletes its work directory. */
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.close();
+            dashboard = null;
+        }
+        for (Ignite node : inProcess) {
+            TaskEvents.remove(node.name());
+        }
         if (options.processes && clientNode != null) {
             Ignition.stop(clientNode.name(), true);
         }

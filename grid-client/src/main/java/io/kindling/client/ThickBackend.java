@@ -4,6 +4,7 @@ import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.Outcome;
 import io.kindling.grid.RunTasks;
 import io.kindling.grid.TaskSpec;
+import io.kindling.grid.dashboard.PendingTasks;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.CachePeekMode;
@@ -96,6 +97,11 @@ final class ThickBackend implements GridBackend {
     @Override
     public long dataSize() {
         return data.sizeLong(CachePeekMode.PRIMARY);
+    }
+
+    @Override
+    public void publishPending(String clientId, Map<String, Long> pendingByFunction) {
+        PendingTasks.publish(ignite, clientId, pendingByFunction);
     }
 
     @Override

@@ -39,6 +39,7 @@ final class ThinBackend implements GridBackend {
     private final ClientCache<AffinityKey<String>, Object> data;
     private final ClientCache<String, Boolean> leases;
     private final SnapshotTopology topology;
+    private final KindlingService anyNode;
     private final ExecutorService calls;
     private final Map<UUID, KindlingService> proxies = new ConcurrentHashMap<>();
 
@@ -47,9 +48,9 @@ final class ThinBackend implements GridBackend {
         this.name = name;
         this.data = client.cache(KindlingGrid.DATA_CACHE);
         this.leases = client.cache(KindlingGrid.LEASE_CACHE);
-        KindlingService any = client.services(client.cluster().forServers()).serviceProxy(KindlingService.NAME,
+        this.anyNode = client.services(client.cluster().forServers()).serviceProxy(KindlingService.NAME,
                 KindlingService.class);
-        this.topology = new SnapshotTopology(any::topology);
+        this.topology = new SnapshotTopology(anyNode::topology);
         int n = BACKENDS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.calls = Executors.newCachedThreadPool(r -> {
@@ -119,6 +120,15 @@ final class ThinBackend implements GridBackend {
     @Override
     public long dataSize() {
         return data.size(CachePeekMode.PRIMARY);
+    }
+
+    @Override
+    public void publishPending(String clientId, Map<String, Long> pendingByFunction) {
+        try {
+            anyNode.publishPending(clientId, pendingByFunction);
+        } catch (RuntimeException e) {
+            // the dashboards are a view: a client must not fail because it cannot update them
+        }
     }
 
     @Override

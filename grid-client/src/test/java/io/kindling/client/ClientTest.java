@@ -227,6 +227,16 @@ class ClientTest {
     }
 
     @Test
+    void dashboardLink_servesTheLocalClustersStatusPage() throws Exception {
+        String link = client().dashboardLink();
+        assertTrue(link != null && link.startsWith("http://127.0.0.1:") && link.endsWith("/status"), link);
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+    }
+
+    @Test
     void newClient_isDefaultScheduler() {
         assertSame(client(), Scheduler.current());
         assertEquals(13, delayed(Ops::add, delayed(Ops::dec, 7), delayed(Ops::inc, 6)).compute());

@@ -29,6 +29,7 @@ class ClusterFailureTest {
         Files.writeString(source, "package extra;\n"
                 + "public class Doubler implements io.kindling.graph.Fn1<Integer, Integer> {\n"
                 + "    public Integer apply(Integer x) { return 2 * x; }\n"
+                + "    public static io.kindling.graph.Fn1<Integer, Integer> times(int k) { return x -> k * x; }\n"
                 + "}\n");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "-cp", System.getProperty("java.class.path"), "-d", dir.toString(),
@@ -51,6 +52,18 @@ class ClusterFailureTest {
             assertEquals("extra.Doubler", ((ClassNotOnServersException) e).className());
             assertTrue(e.getMessage().contains("--classpath"), e.getMessage());
             assertEquals(2, client.submit(Ops::inc, 1).result(), "classes on the servers' class path still run");
+        }
+    }
+
+    @Test
+    void peerClassLoading_shipsClassesOnlyTheClientHas(@TempDir Path dir) throws Exception {
+        Fn1<Integer, Integer> doubler = classOnlyTheClientHas(dir);
+        @SuppressWarnings("unchecked")
+        Fn1<Integer, Integer> times5 = (Fn1<Integer, Integer>) doubler.getClass().getMethod("times", int.class)
+                .invoke(null, 5);
+        try (Client client = Client.local(LocalCluster.builder().processes(true).nodes(1).threads(1))) {
+            assertEquals(42, client.submit(doubler, 21).result());
+            assertEquals(10, client.submit(times5, 2).result(), "a lambda written in a class the servers lack");
         }
     }
 

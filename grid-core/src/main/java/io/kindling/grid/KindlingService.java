@@ -15,6 +15,9 @@ public interface KindlingService {
     /** Runs a batch of tasks on this node, as the compute job a thick client sends would. */
     List<Outcome> run(List<TaskSpec> tasks);
 
+    /** Passes a thin client's pending-task counts on to every node's dashboard. */
+    void publishPending(String client, java.util.Map<String, Long> pendingByFunction);
+
     /** The cluster's server nodes and the data cache's partition owners, now. */
     TopologySnapshot topology();
 }

@@ -1,5 +1,6 @@
 package io.kindling.grid;
 
+import io.kindling.grid.dashboard.PendingTasks;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cache.affinity.Affinity;
 import org.apache.ignite.cache.affinity.AffinityKey;
@@ -56,6 +57,11 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     @Override
     public List<Outcome> run(List<TaskSpec> tasks) {
         return RunTasks.run(ignite, tasks);
+    }
+
+    @Override
+    public void publishPending(String client, Map<String, Long> pendingByFunction) {
+        PendingTasks.publish(ignite, client, pendingByFunction);
     }
 
     @Override

@@ -47,8 +47,17 @@ public final class NodeMain {
             i++;
         }
         config.discovery(discoveryPort, range);
-        Ignite ignite = Ignition.start(config.build());
-        KindlingServer.install(ignite);
+        Ignite ignite;
+        try {
+            ignite = Ignition.start(config.build());
+            KindlingServer.install(ignite);
+        } catch (RuntimeException | Error e) {
+            // The parent shows this output when the node does not come up.
+            e.printStackTrace(System.out);
+            System.out.flush();
+            Runtime.getRuntime().halt(1);
+            return;
+        }
         System.out.println(READY + " " + ignite.name());
         System.out.flush();
         InputStream in = System.in;

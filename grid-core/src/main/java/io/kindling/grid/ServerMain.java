@@ -1,5 +1,7 @@
 package io.kindling.grid;
 
+import io.kindling.grid.dashboard.Dashboard;
+import io.kindling.grid.dashboard.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
@@ -55,6 +57,9 @@ public final class ServerMain {
                                               [kindling; id: HOST:DISCOVERY_PORT]
                 kindling.threads              threads that run tasks [one per core]
                 kindling.activate             activate an inactive (secure) cluster [false]
+                kindling.dashboard.host       the dashboard's address [127.0.0.1]
+                kindling.dashboard.port       the first port the dashboard tries [8787]
+                kindling.dashboard.off        no dashboard [false]
                 kindling.tls.keystore, kindling.tls.truststore (and .password): secure config only
               Environment, secure config: KINDLING_USER and KINDLING_PASSWORD create or update a
               thin-client user, acting as superuser 'ignite' with KINDLING_ADMIN_PASSWORD [ignite]
@@ -75,6 +80,19 @@ public final class ServerMain {
             """;
 
     private ServerMain() {
+    }
+
+    /** The node's dashboard, or null (with a warning) when no port is free or it is turned off. */
+    private static Dashboard startDashboard(Ignite ignite) {
+        if (Boolean.getBoolean("kindling.dashboard.off")) {
+            return null;
+        }
+        try {
+            return Dashboard.start(ignite);
+        } catch (RuntimeException e) {
+            System.err.println("kindling-server: no dashboard: " + e.getMessage());
+            return null;
+        }
     }
 
     /** With authentication: creates or updates the user KINDLING_USER (acting as the superuser), if set. */
@@ -138,9 +156,14 @@ public final class ServerMain {
                 stopped.countDown();
             }
         });
+        Dashboard dashboard = startDashboard(ignite);
         AtomicBoolean signalled = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             signalled.set(true);
+            if (dashboard != null) {
+                dashboard.close();
+            }
+            TaskEvents.remove(name);
             if (Ignition.stop(name, true)) {
                 System.out.println("kindling-server: stopped");
                 System.out.flush();
@@ -148,6 +171,7 @@ public final class ServerMain {
             }
         }, "kindling-server-stop"));
         System.out.print(upBlock(ignite, config));
+        System.out.println(dashboard != null ? "  dashboard      " + dashboard.url() : "  dashboard      off");
         System.out.flush();
 
         try {

@@ -1,0 +1,102 @@
+package io.kindling.client;
+
+import io.kindling.grid.Outcome;
+import io.kindling.grid.dashboard.TaskEvent;
+import io.kindling.grid.dashboard.TaskStreamReport;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Records the task stream of a scope, as Dask's {@code get_task_stream} and
+ * {@code performance_report}: every task whose outcome reaches a client in this JVM while the
+ * scope is open, with its key, function, node, thread, start and stop.
+ *
+ * <pre>{@code
+ * try (TaskStream stream = TaskStream.record()) {
+ *     client.gather(client.map(Ops::inc, List.of(1, 2, 3)));
+ *     stream.saveHtml(Path.of("report.html"));     // the chart and a table per function, no network needed
+ * }
+ * }</pre>
+ *
+ * <p>The function of an event is the key's name ({@code inc} for keys that {@code submit},
+ * {@code map} and {@code delayed} make), because an outcome carries the key but not the function.
+ * Scopes may nest and overlap; each sees every outcome while it is open. Events stay in memory
+ * until the scope is collected, so record a scope around what you want to look at, not around
+ * a whole program of millions of tasks.
+ *
+ * <p>Thread-safety: a scope may be read while clients add to it; {@link #events} is a snapshot.
+ * Clients hand outcomes over through {@link #observe}, which costs one volatile read when no scope
+ * is open.
+ */
+public final class TaskStream implements AutoCloseable {
+    private static final List<TaskStream> OPEN = new CopyOnWriteArrayList<>();
+
+    private final ConcurrentLinkedQueue<TaskEvent> events = new ConcurrentLinkedQueue<>();
+    private volatile boolean open = true;
+
+    private TaskStream() {
+    }
+
+    /** Starts recording; {@link #close} stops. */
+    public static TaskStream record() {
+        TaskStream stream = new TaskStream();
+        OPEN.add(stream);
+        return stream;
+    }
+
+    /**
+     * Hands the outcomes of one batch to every open scope. Clients call this for every batch
+     * they receive; it does nothing when no scope is open.
+     */
+    public static void observe(List<Outcome> outcomes) {
+        if (OPEN.isEmpty() || outcomes == null) {
+            return;
+        }
+        List<TaskEvent> batch = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            batch.add(TaskEvent.of(o.key(), o.key().name(), o.node(), o.thread(), o.startMillis(), o.durationNanos(),
+                    o.ok()));
+        }
+        for (TaskStream stream : OPEN) {
+            if (stream.open) {
+                stream.events.addAll(batch);
+            }
+        }
+    }
+
+    /** The events recorded so far, in order of start. */
+    public List<TaskEvent> events() {
+        List<TaskEvent> out = new ArrayList<>(events);
+        out.sort((a, b) -> Long.compare(a.startMillis(), b.startMillis()));
+        return out;
+    }
+
+    /**
+     * Saves the events recorded so far as one self-contained HTML file (inline script and style,
+     * no network): the task stream and a table per function.
+     */
+    public void saveHtml(Path file) {
+        saveHtml(file, "Task stream");
+    }
+
+    /** {@link #saveHtml(Path)} with a title of your own. */
+    public void saveHtml(Path file, String title) {
+        TaskStreamReport.save(file, title, events());
+    }
+
+    /** Whether the scope is still recording. */
+    public boolean recording() {
+        return open;
+    }
+
+    /** Stops recording; what was recorded stays readable. */
+    @Override
+    public void close() {
+        open = false;
+        OPEN.remove(this);
+    }
+}
