@@ -47,19 +47,26 @@ public final class Main {
         Report report = new Report();
         switch (section) {
             case "local" -> LocalCases.run(report);
+            case "distributed" -> DistributedCases.run(report);
             default -> {
                 System.err.println("unknown section '" + section + "'");
                 usage();
                 System.exit(2);
             }
         }
+        List<Map<String, String>> peerLines = null;
         if (peer != null) {
-            compare(report, runPeer(python, peer, peerSection(section)));
+            peerLines = runPeer(python, peer, peerSection(section));
+            compare(report, peerLines);
+        }
+        if (section.equals("distributed")) {
+            DistributedChecks.print(report, peerLines == null || peerLines.isEmpty() ? null : peerLines);
         }
     }
 
     private static void usage() {
-        System.err.println("usage: kindling-bench local [--peer ../shared/bench/dask_peer.py] [--python /usr/bin/python3]");
+        System.err.println("usage: kindling-bench local|distributed [--peer ../shared/bench/dask_peer.py] "
+                + "[--python /usr/bin/python3]");
         System.err.println("  prints one JSON object per line; with --peer, the Dask reference and a ratio line per case");
     }
 
@@ -107,7 +114,7 @@ public final class Main {
         }
         for (Map<String, Object> ours : new ArrayList<>(report.lines())) {
             Map<String, String> theirs = byCase.get(String.valueOf(ours.get("case")));
-            if (theirs == null) {
+            if (theirs == null || (ours.get("seconds") == null && number(theirs.get("seconds")) == null)) {
                 continue;
             }
             Map<String, Object> line = new LinkedHashMap<>();

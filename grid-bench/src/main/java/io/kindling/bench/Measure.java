@@ -58,24 +58,49 @@ final class Measure {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** Machine-wide busy CPU from /proc/stat minus this process's CPU, per second of wall time. */
+    /**
+     * Machine-wide busy CPU from /proc/stat minus the CPU of this process and of its child
+     * processes (the node JVMs of a local cluster are ours), per second of wall time.
+     */
     static final class Contention {
         private final long wall0 = System.nanoTime();
         private final double busy0 = busyCpuSeconds();
         private final double own0 = ownCpuSeconds();
+        private final double child0 = childCpuSeconds();
 
         Double cores() {
             double busy1 = busyCpuSeconds();
             if (Double.isNaN(busy0) || Double.isNaN(busy1)) {
                 return null;
             }
-            double other = (busy1 - busy0) - (ownCpuSeconds() - own0) - childCpuSeconds();
+            double other = (busy1 - busy0) - (ownCpuSeconds() - own0) - (childCpuSeconds() - child0);
             return Math.round(Math.max(0, other) / seconds(wall0) * 100) / 100.0;
         }
 
-        /** CPU of child processes (worker JVMs) that the benchmark counts as its own; none here. */
-        double childCpuSeconds() {
-            return 0;
+        /**
+         * CPU seconds of this JVM's live descendants plus those already reaped (the {@code cutime}
+         * and {@code cstime} of /proc/self/stat), as Python's RUSAGE_CHILDREN plus psutil's children.
+         */
+        static double childCpuSeconds() {
+            long[] self = procStat(ProcessHandle.current().pid());
+            double total = self == null ? 0 : (self[2] + self[3]) / 100.0;
+            for (ProcessHandle h : ProcessHandle.current().descendants().toList()) {
+                long[] t = procStat(h.pid());
+                total += t == null ? 0 : (t[0] + t[1]) / 100.0;
+            }
+            return total;
+        }
+
+        /** utime, stime, cutime, cstime of a process, in clock ticks; null if it is gone. */
+        private static long[] procStat(long pid) {
+            try {
+                String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
+                        Long.parseLong(f[14])};
+            } catch (Exception e) {
+                return null;
+            }
         }
     }
 

@@ -1,0 +1,460 @@
+package io.kindling.bench;
+
+import io.kindling.Delayed;
+import io.kindling.client.Client;
+import io.kindling.client.Future;
+import io.kindling.client.LocalCluster;
+import io.kindling.grid.KindlingGrid;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The {@code distributed} section: the cases of {@code dask_peer.py --section distributed}, same
+ * names and shapes, on one local cluster of two server nodes in child JVMs (one task thread each,
+ * as Dask's two one-thread workers) and a thick client node in this JVM; then raw Ignite
+ * baselines on the same cluster ({@code raw_ignite_*}). {@link DistributedChecks} prints the
+ * issue's targets against these figures.
+ */
+final class DistributedCases {
+    static final int DIST_TREE_LEAVES = Integer.getInteger("kindling.bench.distTreeLeaves", 5_000);
+    static final int N_INDEP = Integer.getInteger("kindling.bench.nIndep", 10_000);
+    static final int N_LAT = Integer.getInteger("kindling.bench.nLat", 200);
+    static final int N_CHAIN = Integer.getInteger("kindling.bench.chain", 1_000);
+    static final int SCATTER_MB = Integer.getInteger("kindling.bench.scatterMb", 100);
+    static final int REPS = LocalCases.REPS;
+    private static final long IDLE_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final long START_TIMEOUT_MILLIS = Long.getLong("kindling.bench.startTimeoutMillis", 120_000);
+
+    private DistributedCases() {
+    }
+
+    /** A length of an array, as the reference's {@code arr_len}. */
+    public static int length(double[] a) {
+        return a.length;
+    }
+
+    /** A sum of an array, as the reference's {@code arr_sum}. */
+    public static double sum(double[] a) {
+        double s = 0;
+        for (double x : a) {
+            s += x;
+        }
+        return s;
+    }
+
+    /** One case of the section; a failing case prints an error line and the others go on. */
+    private interface Case {
+        void run() throws Exception;
+    }
+
+    /**
+     * {@code Client.local} of two child-JVM nodes with one thread each. A watchdog kills the node
+     * processes if the start hangs (a node whose main thread dies before it reports ready leaves
+     * LocalCluster waiting on its output for ever), so that the start fails and the run goes on.
+     */
+    static Client startCluster() {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(START_TIMEOUT_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("[distributed] the local cluster did not start within " + START_TIMEOUT_MILLIS
+                    + " ms: killing its node processes");
+            ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+        }, "kindling-bench-start-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            return Client.local(LocalCluster.builder().processes(true).nodes(2).threads(1));
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    static void run(Report report) throws Exception {
+        Client[] client = new Client[1];
+        try {
+            guarded(report, "dist_cluster_startup", () -> client[0] = startup(report));
+            if (client[0] == null) {
+                client[0] = startCluster();
+            }
+            Client c = client[0];
+            System.err.println("[distributed] nodes: " + c.nodes());
+            guarded(report, "jit_warmup", () -> warmUp(report, c));
+            guarded(report, "dist_submit_gather", () -> submitGather(report, c));
+            guarded(report, "dist_map_gather", () -> mapGather(report, c));
+            guarded(report, "dist_delayed_tree_compute", () -> tree(report, c));
+            guarded(report, "dist_roundtrip_latency", () -> latency(report, c));
+            guarded(report, "dist_scatter", () -> scatter(report, c));
+            guarded(report, "dist_future_chain", () -> chain(report, c));
+            guarded(report, "raw_ignite_submit_gather", () -> RawIgniteCases.submitGather(report, c));
+            guarded(report, "raw_ignite_roundtrip_latency", () -> RawIgniteCases.latency(report, c));
+            guarded(report, "peak_rss", () -> peakRss(report));
+        } finally {
+            if (client[0] != null) {
+                client[0].close();
+            }
+        }
+    }
+
+    /**
+     * Runs every case's workload for a while, untimed, so that the JIT of the client and of the
+     * node JVMs has compiled the hot paths before anything is measured (a Python process has no
+     * JIT to warm; each Dask case gets its one warm-up run).
+     */
+    private static void warmUp(Report report, Client c) throws Exception {
+        long t0 = System.nanoTime();
+        long until = t0 + Long.getLong("kindling.bench.distWarmupMillis", 15_000) * 1_000_000;
+        int rounds = 0;
+        while (System.nanoTime() < until) {
+            List<Future<Integer>> futures = new ArrayList<>(N_INDEP);
+            for (int i = 0; i < N_INDEP; i++) {
+                futures.add(c.pure(false).submit(LocalCases::inc, i));
+            }
+            c.gather(futures);
+            futures.forEach(Future::release);
+            LocalCases.check(c.compute(LocalCases.tree(DIST_TREE_LEAVES)).result()
+                    == (int) LocalCases.expectedTree(DIST_TREE_LEAVES));
+            for (int i = 0; i < N_LAT; i++) {
+                c.pure(false).submit(LocalCases::inc, i).result();
+            }
+            Future<Integer> f = c.pure(false).submit(LocalCases::inc, 0);
+            for (int i = 1; i < N_CHAIN; i++) {
+                f = c.pure(false).submit(LocalCases::inc, f);
+            }
+            LocalCases.check(f.result() == N_CHAIN);
+            rounds++;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("system", Report.SYSTEM);
+        line.put("case", "jit_warmup");
+        line.put("n", rounds);
+        line.put("seconds", Measure.seconds(t0));
+        line.put("tasks_per_s", null);
+        line.put("note", "untimed rounds of the submit, tree, round-trip and chain workloads before the cases, "
+                + "for the JIT of the client and node JVMs (kindling.bench.distWarmupMillis)");
+        report.print(line);
+    }
+
+    private static void guarded(Report report, String name, Case c) {
+        long t0 = System.nanoTime();
+        try {
+            c.run();
+        } catch (Exception | LinkageError | OutOfMemoryError e) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("system", Report.SYSTEM);
+            line.put("case", name);
+            line.put("n", null);
+            line.put("seconds", null);
+            line.put("tasks_per_s", null);
+            line.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            report.print(line);
+            e.printStackTrace();
+        } finally {
+            System.err.printf("[%s] section took %.1fs%n", name, Measure.seconds(t0));
+        }
+    }
+
+    /** One warm-up start and close, then REPS timed ones; the last cluster started stays up for the rest. */
+    private static Client startup(Report report) {
+        List<Double> starts = new ArrayList<>();
+        List<Double> closes = new ArrayList<>();
+        List<Double> forked = new ArrayList<>();
+        Measure.Contention contention = new Measure.Contention();
+        Client client = null;
+        try {
+            for (int i = 0; i <= REPS; i++) {
+                long t0 = System.nanoTime();
+                client = startCluster();
+                starts.add(Measure.seconds(t0));
+                check(client.nodes().size() == 2);
+                List<Instant> forks = ProcessHandle.current().children().map(h -> h.info().startInstant())
+                        .flatMap(Optional::stream).sorted().toList();
+                forked.add(forks.size() < 2 ? null : Duration.between(forks.get(0), forks.get(1)).toMillis() / 1000.0);
+                if (i < REPS) {
+                    long t1 = System.nanoTime();
+                    Client closing = client;
+                    client = null;
+                    closing.close();
+                    closes.add(Measure.seconds(t1));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            if (client != null) {
+                client.close();
+            }
+            throw e;
+        }
+        report.emit("dist_cluster_startup", 2, new Measure.Runs(starts.get(0), starts.subList(1, starts.size()),
+                contention.cores()), false, Map.of("close_runs_s", closes, "first_node_ready_s", last(forked, REPS),
+                "note", "Client.local(LocalCluster.builder().processes(true).nodes(2).threads(1)) until ready; "
+                        + "n=server nodes; close_runs_s: client.close() (stops the nodes and their JVMs); "
+                        + "first_node_ready_s: from the fork of the first node JVM to the fork of the second, "
+                        + "which LocalCluster starts once the first is ready (the rest is the second node and "
+                        + "the client node joining)"));
+        return client;
+    }
+
+    private static void submitGather(Report report, Client client) throws Exception {
+        List<Double> submits = new ArrayList<>();
+        report.emit("dist_submit_gather", N_INDEP, Measure.repeat(1, REPS, () -> {
+            idle(client);
+            long t0 = System.nanoTime();
+            List<Future<Integer>> futures = new ArrayList<>(N_INDEP);
+            for (int i = 0; i < N_INDEP; i++) {
+                futures.add(client.pure(false).submit(LocalCases::inc, i));
+            }
+            submits.add(Measure.seconds(t0));
+            List<Integer> results = client.gather(futures);
+            double s = Measure.seconds(t0);
+            check(results.get(N_INDEP - 1) == N_INDEP);
+            release(futures);
+            return s;
+        }), true, Map.of("submit_runs_s", last(submits, REPS), "note", "N x client.pure(false).submit(inc, i) + "
+                + "gather; submit_runs_s: the submit loop alone"));
+    }
+
+    private static void mapGather(Report report, Client client) throws Exception {
+        List<Integer> range = IntStream.range(0, N_INDEP).boxed().collect(Collectors.toList());
+        List<Double> submits = new ArrayList<>();
+        report.emit("dist_map_gather", N_INDEP, Measure.repeat(1, REPS, () -> {
+            idle(client);
+            long t0 = System.nanoTime();
+            List<Future<Integer>> futures = client.map(LocalCases::inc, range);
+            submits.add(Measure.seconds(t0));
+            List<Integer> results = client.gather(futures);
+            double s = Measure.seconds(t0);
+            check(results.get(N_INDEP - 1) == N_INDEP);
+            release(futures);
+            return s;
+        }), true, Map.of("submit_runs_s", last(submits, REPS), "note", "client.map(inc, range(N)) (pure keys) + "
+                + "gather; every future is released between runs, so each run computes all N again"));
+    }
+
+    private static void tree(Report report, Client client) throws Exception {
+        List<Double> builds = new ArrayList<>();
+        List<Double> submits = new ArrayList<>();
+        report.emit("dist_delayed_tree_compute", 2L * DIST_TREE_LEAVES - 1, Measure.repeat(1, REPS, () -> {
+            idle(client);
+            long tb = System.nanoTime();
+            Delayed<Integer> t = LocalCases.tree(DIST_TREE_LEAVES);
+            builds.add(Measure.seconds(tb));
+            long t0 = System.nanoTime();
+            Future<Integer> f = client.compute(t);
+            submits.add(Measure.seconds(t0));
+            int v = f.result();
+            double s = Measure.seconds(t0);
+            check(v == LocalCases.expectedTree(DIST_TREE_LEAVES));
+            f.release();
+            return s;
+        }), true, Map.of("leaves", DIST_TREE_LEAVES, "build_runs_s", last(builds, REPS),
+                "submit_runs_s", last(submits, REPS), "note", "client.compute(tree).result(); build excluded; a fresh "
+                        + "tree each run; submit_runs_s: until client.compute returned"));
+    }
+
+    private static void latency(Report report, Client client) throws Exception {
+        List<double[]> laps = new ArrayList<>();
+        List<double[]> submits = new ArrayList<>();
+        List<double[]> dones = new ArrayList<>();
+        Measure.Runs runs = Measure.repeat(1, REPS, () -> {
+            idle(client);
+            double[] lap = new double[N_LAT];
+            double[] submit = new double[N_LAT];
+            double[] done = new double[N_LAT];
+            for (int i = 0; i < N_LAT; i++) {
+                long t0 = System.nanoTime();
+                Future<Integer> f = client.pure(false).submit(LocalCases::inc, i);
+                submit[i] = Measure.seconds(t0);
+                check(f.exception() == null);
+                done[i] = Measure.seconds(t0);
+                int v = f.result();
+                lap[i] = Measure.seconds(t0);
+                f.release();
+                check(v == i + 1);
+            }
+            laps.add(lap);
+            submits.add(submit);
+            dones.add(done);
+            return median(lap);
+        });
+        emitLatency(report, "dist_roundtrip_latency", runs, laps, Map.of(
+                "submit_median_us", us(median(concat(last(submits, REPS)))),
+                "done_median_us", us(median(concat(last(dones, REPS))))),
+                "seconds = median per-call latency of client.pure(false).submit(inc, i).result(); runs = "
+                        + "per-repetition medians over N calls; submit_median_us: until submit() returned; "
+                        + "done_median_us: until the future was done (exception() returned), before result() read the value");
+    }
+
+    private static void chain(Report report, Client client) throws Exception {
+        List<Double> submits = new ArrayList<>();
+        report.emit("dist_future_chain", N_CHAIN, Measure.repeat(1, REPS, () -> {
+            idle(client);
+            long t0 = System.nanoTime();
+            Future<Integer> f = client.pure(false).submit(LocalCases::inc, 0);
+            for (int i = 1; i < N_CHAIN; i++) {
+                Future<Integer> next = client.pure(false).submit(LocalCases::inc, f);
+                f.release();
+                f = next;
+            }
+            submits.add(Measure.seconds(t0));
+            int v = f.result();
+            double s = Measure.seconds(t0);
+            check(v == N_CHAIN);
+            f.release();
+            return s;
+        }), true, Map.of("submit_runs_s", last(submits, REPS), "note", "chain of N dependent "
+                + "client.pure(false).submit(inc, prev) then .result(); each previous future is released once the "
+                + "next is submitted, as Python drops it; submit_runs_s: the submit loop alone"));
+    }
+
+    private static void scatter(Report report, Client client) {
+        long nbytes = SCATTER_MB * 1_000_000L;
+        int elements = (int) (nbytes / 8);
+        List<Double> scatters = new ArrayList<>();
+        List<Double> lengths = new ArrayList<>();
+        List<Double> sums = new ArrayList<>();
+        Measure.Contention contention = new Measure.Contention();
+        for (int rep = 0; rep <= REPS; rep++) {
+            idle(client);
+            double[] a = new double[elements];
+            Arrays.fill(a, rep + 1.0);
+            System.gc();
+            long t0 = System.nanoTime();
+            Future<double[]> f = client.scatter(a);
+            long t1 = System.nanoTime();
+            Future<Integer> len = client.pure(false).submit(DistributedCases::length, f);
+            int n = len.result();
+            long t2 = System.nanoTime();
+            Future<Double> total = client.pure(false).submit(DistributedCases::sum, f);
+            double s = total.result();
+            long t3 = System.nanoTime();
+            release(List.of(len, total));
+            check(n == elements && s == (rep + 1.0) * elements);
+            scatters.add((t1 - t0) / 1e9);
+            lengths.add((t2 - t1) / 1e9);
+            sums.add((t3 - t2) / 1e9);
+            f.release();
+        }
+        Double cores = contention.cores();
+        Measure.Runs runs = new Measure.Runs(scatters.get(0), scatters.subList(1, scatters.size()), cores);
+        double median = runs.median();
+        report.emit("dist_scatter", 1, runs, false, Map.of("bytes", nbytes,
+                "mb_per_s", Math.round(nbytes / 1e6 / median * 10) / 10.0,
+                "note", "client.scatter(" + SCATTER_MB + " MB double[]) (finished at once); content hashing "
+                        + "for the key included; distinct content per run"));
+        for (Object[] c : new Object[][] {{"dist_scatter_task_len", lengths}, {"dist_scatter_task_sum", sums}}) {
+            @SuppressWarnings("unchecked")
+            List<Double> l = (List<Double>) c[1];
+            report.emit((String) c[0], 1, new Measure.Runs(l.get(0), l.subList(1, l.size()), cores), true,
+                    Map.of("note", "client.pure(false).submit(f, scattered_future).result() of the small result"));
+        }
+    }
+
+    static void emitLatency(Report report, String name, Measure.Runs runs, List<double[]> laps,
+            Map<String, Object> more, String note) {
+        double[] all = concat(last(laps, REPS));
+        Arrays.sort(all);
+        double med = runs.median();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("median_us", us(med));
+        extra.put("p90_us", us(all[(int) (0.9 * (all.length - 1))]));
+        extra.put("min_us", us(all[0]));
+        extra.put("warmup_median_us", us(runs.warmup()));
+        extra.put("runs_median_us", runs.runs().stream().map(DistributedCases::us).toList());
+        extra.putAll(more);
+        extra.put("note", note);
+        report.emit(name, N_LAT, runs, true, extra);
+    }
+
+    /** Peak resident memory of this JVM and of the node JVMs, as the reference's {@code peak_rss} line. */
+    private static void peakRss(Report report) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("system", Report.SYSTEM);
+        line.put("case", "peak_rss");
+        line.put("n", null);
+        line.put("seconds", null);
+        line.put("tasks_per_s", null);
+        line.put("client_process_peak_rss_mib", peakRssMib(ProcessHandle.current().pid()));
+        Map<String, Object> nodes = new LinkedHashMap<>();
+        for (ProcessHandle h : ProcessHandle.current().children().toList()) {
+            nodes.put(String.valueOf(h.pid()), peakRssMib(h.pid()));
+        }
+        line.put("node_processes_peak_rss_mib", nodes);
+        line.put("note", "VmHWM of this JVM (thick client node; -Xms2g pre-touched) and of the server node JVMs "
+                + "(-Xmx1g, 512 MB data region each); includes the scatter copies");
+        report.print(line);
+    }
+
+    private static Double peakRssMib(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Math.round(Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 * 10) / 10.0;
+                }
+            }
+        } catch (Exception e) {
+            // gone
+        }
+        return null;
+    }
+
+    /** Waits until the client holds no data and the data cache is empty, as the reference's {@code wait_idle}. */
+    static void idle(Client client) {
+        var cache = KindlingGrid.dataCache(client.ignite());
+        long deadline = System.nanoTime() + IDLE_TIMEOUT_NANOS;
+        while (!client.nbytes().isEmpty() || cache.size() > 0) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("idle: " + client.nbytes().size() + " keys held, " + cache.size()
+                        + " cache entries still there after 30 s");
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void release(Collection<? extends Future<?>> futures) {
+        for (Future<?> f : futures) {
+            f.release();
+        }
+    }
+
+    static <T> List<T> last(List<T> list, int n) {
+        return new ArrayList<>(list.subList(Math.max(0, list.size() - n), list.size()));
+    }
+
+    private static double[] concat(List<double[]> arrays) {
+        return arrays.stream().flatMapToDouble(Arrays::stream).toArray();
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double us(double seconds) {
+        return Math.round(seconds * 1e7) / 10.0;
+    }
+
+    private static void check(boolean ok) {
+        LocalCases.check(ok);
+    }
+}

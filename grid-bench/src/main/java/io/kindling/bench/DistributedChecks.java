@@ -1,0 +1,69 @@
+package io.kindling.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The issue's targets for the {@code distributed} section, checked against this run's figures:
+ * one {@code "system": "check"} line each, with the figure, the bar and whether it held
+ * ({@code null} when a figure is missing, such as Dask's when the reference did not run).
+ */
+final class DistributedChecks {
+    static final double MIN_TASKS_PER_S = 20_000;
+    static final double MAX_LATENCY_OVER_RAW = 1.2;
+    static final double MIN_CHAIN_STEPS_PER_S = 2_000;
+
+    private DistributedChecks() {
+    }
+
+    /** Prints the checks; {@code peer} is the Dask reference's lines, or null if it did not run. */
+    static void print(Report report, List<Map<String, String>> peer) {
+        Map<String, Map<String, Object>> ours = new LinkedHashMap<>();
+        for (Map<String, Object> l : report.lines()) {
+            ours.putIfAbsent(String.valueOf(l.get("case")), l);
+        }
+        for (String c : List.of("dist_submit_gather", "dist_map_gather", "dist_delayed_tree_compute")) {
+            Double rate = number(ours, c, "tasks_per_s");
+            check(c, "tasks_per_s", rate, ">=", MIN_TASKS_PER_S, c.equals("dist_map_gather")
+                    ? "the issue names submit+gather and the tree; map+gather is shown against the same bar" : null);
+        }
+        Double raw = number(ours, "raw_ignite_roundtrip_latency", "seconds");
+        Double lat = number(ours, "dist_roundtrip_latency", "seconds");
+        check("dist_roundtrip_latency", "seconds", lat, "<=", raw == null ? null : MAX_LATENCY_OVER_RAW * raw,
+                "bound = 1.2 x raw_ignite_roundtrip_latency; ratio to raw = "
+                        + (lat == null || raw == null ? null : Math.round(lat / raw * 100) / 100.0));
+        check("dist_future_chain", "steps_per_s", number(ours, "dist_future_chain", "tasks_per_s"), ">=",
+                MIN_CHAIN_STEPS_PER_S, null);
+        Double dask = null;
+        for (Map<String, String> f : peer == null ? List.<Map<String, String>>of() : peer) {
+            if ("dist_scatter".equals(f.get("case")) && f.get("seconds") != null && !f.get("seconds").equals("null")) {
+                dask = Double.parseDouble(f.get("seconds"));
+            }
+        }
+        check("dist_scatter", "seconds", number(ours, "dist_scatter", "seconds"), "<=", dask,
+                dask == null ? "bound = Dask's dist_scatter seconds: the reference did not run" : "bound = Dask's dist_scatter seconds");
+    }
+
+    /** One check line; {@code held} is null when the figure or the bound is missing. */
+    private static void check(String c, String metric, Double value, String op, Double bound, String note) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("system", "check");
+        line.put("case", c);
+        line.put("metric", metric);
+        line.put("value", value);
+        line.put("target", op);
+        line.put("bound", bound);
+        line.put("held", value == null || bound == null ? null : op.equals(">=") ? value >= bound : value <= bound);
+        if (note != null) {
+            line.put("note", note);
+        }
+        System.out.println(Measure.json(line));
+        System.out.flush();
+    }
+
+    private static Double number(Map<String, Map<String, Object>> lines, String c, String field) {
+        Map<String, Object> l = lines.get(c);
+        return l != null && l.get(field) instanceof Double d ? d : null;
+    }
+}
