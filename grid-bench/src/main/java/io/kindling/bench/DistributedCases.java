@@ -5,6 +5,7 @@ import io.kindling.client.Client;
 import io.kindling.client.Future;
 import io.kindling.client.LocalCluster;
 import io.kindling.grid.KindlingGrid;
+import org.apache.ignite.IgniteCompute;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,6 @@ final class DistributedCases {
             guarded(report, "dist_scatter", () -> scatter(report, c));
             guarded(report, "dist_future_chain", () -> chain(report, c));
             guarded(report, "raw_ignite_submit_gather", () -> RawIgniteCases.submitGather(report, c));
-            guarded(report, "raw_ignite_roundtrip_latency", () -> RawIgniteCases.latency(report, c));
             guarded(report, "peak_rss", () -> peakRss(report));
         } finally {
             if (client[0] != null) {
@@ -115,7 +115,7 @@ final class DistributedCases {
      * node JVMs has compiled the hot paths before anything is measured (a Python process has no
      * JIT to warm; each Dask case gets its one warm-up run).
      */
-    private static void warmUp(Report report, Client c) throws Exception {
+    static void warmUp(Report report, Client c) throws Exception {
         long t0 = System.nanoTime();
         long until = t0 + Long.getLong("kindling.bench.distWarmupMillis", 15_000) * 1_000_000;
         int rounds = 0;
@@ -209,8 +209,12 @@ final class DistributedCases {
     }
 
     private static void submitGather(Report report, Client client) throws Exception {
+        submitGather(report, client, "dist_submit_gather");
+    }
+
+    static void submitGather(Report report, Client client, String name) throws Exception {
         List<Double> submits = new ArrayList<>();
-        report.emit("dist_submit_gather", N_INDEP, Measure.repeat(1, REPS, () -> {
+        report.emit(name, N_INDEP, Measure.repeat(1, REPS, () -> {
             idle(client);
             long t0 = System.nanoTime();
             List<Future<Integer>> futures = new ArrayList<>(N_INDEP);
@@ -266,15 +270,34 @@ final class DistributedCases {
     }
 
     private static void latency(Report report, Client client) throws Exception {
+        latency(report, client, "dist_roundtrip_latency");
+    }
+
+    /**
+     * The median of sequential submit-then-result round trips. For a thick client each round trip
+     * alternates with a raw Ignite {@code affinityCall} of the same increment, measured into
+     * {@code raw_ignite_roundtrip_latency}: the two then see the same moments of a shared, noisy
+     * machine, and their ratio means something.
+     */
+    static void latency(Report report, Client client, String name) throws Exception {
+        IgniteCompute raw = client.ignite() == null ? null : client.ignite().compute(client.ignite().cluster().forServers());
         List<double[]> laps = new ArrayList<>();
+        List<double[]> rawLaps = new ArrayList<>();
         List<double[]> submits = new ArrayList<>();
         List<double[]> dones = new ArrayList<>();
         Measure.Runs runs = Measure.repeat(1, REPS, () -> {
             idle(client);
             double[] lap = new double[N_LAT];
+            double[] rawLap = new double[N_LAT];
             double[] submit = new double[N_LAT];
             double[] done = new double[N_LAT];
             for (int i = 0; i < N_LAT; i++) {
+                if (raw != null) {
+                    long r0 = System.nanoTime();
+                    int rv = raw.affinityCall(KindlingGrid.DATA_CACHE, i, new RawIgniteCases.IncCallable(i));
+                    rawLap[i] = Measure.seconds(r0);
+                    check(rv == i + 1);
+                }
                 long t0 = System.nanoTime();
                 Future<Integer> f = client.pure(false).submit(LocalCases::inc, i);
                 submit[i] = Measure.seconds(t0);
@@ -286,16 +309,29 @@ final class DistributedCases {
                 check(v == i + 1);
             }
             laps.add(lap);
+            rawLaps.add(rawLap);
             submits.add(submit);
             dones.add(done);
             return median(lap);
         });
-        emitLatency(report, "dist_roundtrip_latency", runs, laps, Map.of(
+        emitLatency(report, name, runs, laps, Map.of(
                 "submit_median_us", us(median(concat(last(submits, REPS)))),
                 "done_median_us", us(median(concat(last(dones, REPS))))),
                 "seconds = median per-call latency of client.pure(false).submit(inc, i).result(); runs = "
                         + "per-repetition medians over N calls; submit_median_us: until submit() returned; "
-                        + "done_median_us: until the future was done (exception() returned), before result() read the value");
+                        + "done_median_us: until the future was done (exception() returned), before result() read the value"
+                        + (raw != null ? "; each call alternates with the raw_ignite_roundtrip_latency call" : ""));
+        if (raw != null) {
+            List<double[]> timed = last(rawLaps, REPS);
+            List<Double> medians = new ArrayList<>();
+            for (double[] l : timed) {
+                medians.add(median(l));
+            }
+            emitLatency(report, "raw_ignite_roundtrip_latency", new Measure.Runs(median(rawLaps.get(0)), medians,
+                    runs.otherCores()), timed, Map.of(), "seconds = median per-call latency of a sequential "
+                    + "affinityCall(\"" + KindlingGrid.DATA_CACHE + "\", i, IncCallable(i)), alternating with the "
+                    + name + " calls");
+        }
     }
 
     private static void chain(Report report, Client client) throws Exception {
@@ -412,13 +448,14 @@ final class DistributedCases {
     }
 
     /** Waits until the client holds no data and the data cache is empty, as the reference's {@code wait_idle}. */
+    /** Waits until the client holds nothing and (for a thick client, which can see it) the data cache is empty. */
     static void idle(Client client) {
-        var cache = KindlingGrid.dataCache(client.ignite());
+        var cache = client.ignite() == null ? null : KindlingGrid.dataCache(client.ignite());
         long deadline = System.nanoTime() + IDLE_TIMEOUT_NANOS;
-        while (!client.nbytes().isEmpty() || cache.size() > 0) {
+        while (!client.nbytes().isEmpty() || (cache != null && cache.size() > 0)) {
             if (System.nanoTime() > deadline) {
-                System.err.println("idle: " + client.nbytes().size() + " keys held, " + cache.size()
-                        + " cache entries still there after 30 s");
+                System.err.println("idle: " + client.nbytes().size() + " keys held, "
+                        + (cache == null ? "?" : cache.size()) + " cache entries still there after 30 s");
                 return;
             }
             try {

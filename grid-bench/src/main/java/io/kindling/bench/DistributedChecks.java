@@ -46,7 +46,7 @@ final class DistributedChecks {
     }
 
     /** One check line; {@code held} is null when the figure or the bound is missing. */
-    private static void check(String c, String metric, Double value, String op, Double bound, String note) {
+    static void check(String c, String metric, Double value, String op, Double bound, String note) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("system", "check");
         line.put("case", c);

@@ -59,23 +59,4 @@ final class RawIgniteCases {
         }), true, Map.of("note", "N x ignite.compute(servers).affinityCallAsync(\"" + KindlingGrid.DATA_CACHE
                 + "\", i, IncCallable(i)), all in flight, then get() each: the grid's own floor"));
     }
-
-    static void latency(Report report, Client client) throws Exception {
-        Ignite ignite = client.ignite();
-        IgniteCompute compute = ignite.compute(ignite.cluster().forServers());
-        List<double[]> laps = new ArrayList<>();
-        Measure.Runs runs = Measure.repeat(1, REPS, () -> {
-            double[] lap = new double[N_LAT];
-            for (int i = 0; i < N_LAT; i++) {
-                long t0 = System.nanoTime();
-                int v = compute.affinityCall(KindlingGrid.DATA_CACHE, i, new IncCallable(i));
-                lap[i] = Measure.seconds(t0);
-                LocalCases.check(v == i + 1);
-            }
-            laps.add(lap);
-            return DistributedCases.median(lap);
-        });
-        DistributedCases.emitLatency(report, "raw_ignite_roundtrip_latency", runs, laps, Map.of(), "seconds = median per-call latency of "
-                + "a sequential affinityCall(\"" + KindlingGrid.DATA_CACHE + "\", i, IncCallable(i))");
-    }
 }

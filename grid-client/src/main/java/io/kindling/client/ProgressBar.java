@@ -38,6 +38,7 @@ public final class ProgressBar implements Callback, AutoCloseable {
     private final AtomicLong done = new AtomicLong();
     private Registration registration;
     private ScheduledExecutorService ticker;
+    private Thread tickerThread;
     private volatile long total;
     private volatile long startNanos;
     private volatile boolean shown;
@@ -80,6 +81,7 @@ public final class ProgressBar implements Callback, AutoCloseable {
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kindling-progress");
             t.setDaemon(true);
+            tickerThread = t;
             return t;
         });
         ticker.scheduleAtFixedRate(this::draw, minimum.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
@@ -107,10 +109,16 @@ public final class ProgressBar implements Callback, AutoCloseable {
         ticker.shutdownNow();
         try {
             ticker.awaitTermination(10, TimeUnit.SECONDS);
+            // A terminated executor's thread may still be on its way out: wait for it to end.
+            Thread t = tickerThread;
+            if (t != null) {
+                t.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         ticker = null;
+        tickerThread = null;
     }
 
     private void draw() {

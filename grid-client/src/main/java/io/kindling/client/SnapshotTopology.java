@@ -5,24 +5,34 @@ import io.kindling.grid.TopologySnapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * A {@link Topology} read from the cluster as a {@link TopologySnapshot} (for thin clients, which
- * have no affinity API), kept until a call to a node fails, then read again. It is also read again
- * every {@value #REFRESH_MILLIS} ms, so that joined nodes get work.
+ * A {@link Topology} read from the cluster as a {@link TopologySnapshot} and kept while it is
+ * current. A thick client knows when it is not (the topology version changed: a node joined or
+ * left); a thin client, which has neither affinity nor topology events, reads it again when a call
+ * to a node fails and every {@value #REFRESH_MILLIS} ms, so that joined nodes get work.
  */
 final class SnapshotTopology implements Topology {
     static final long REFRESH_MILLIS = 2000;
 
     private final Supplier<TopologySnapshot> source;
+    private final LongSupplier version;
     private volatile View view;
 
     private record View(TopologySnapshot snapshot, Map<String, int[]> partitions, long readAt) {
     }
 
+    /** A topology read from {@code source}, again every {@value #REFRESH_MILLIS} ms. */
     SnapshotTopology(Supplier<TopologySnapshot> source) {
+        this(source, null);
+    }
+
+    /** A topology read from {@code source} again whenever {@code version} differs from the snapshot's. */
+    SnapshotTopology(Supplier<TopologySnapshot> source, LongSupplier version) {
         this.source = source;
+        this.version = version;
     }
 
     TopologySnapshot snapshot() {
@@ -35,7 +45,8 @@ final class SnapshotTopology implements Topology {
 
     private View view() {
         View v = view;
-        if (v != null && System.nanoTime() - v.readAt < REFRESH_MILLIS * 1_000_000) {
+        if (v != null && (version != null ? version.getAsLong() == v.snapshot.version()
+                : System.nanoTime() - v.readAt < REFRESH_MILLIS * 1_000_000)) {
             return v;
         }
         TopologySnapshot s = source.get();

@@ -4,9 +4,11 @@ import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.Outcome;
 import io.kindling.grid.RunTasks;
 import io.kindling.grid.TaskSpec;
+import io.kindling.grid.TopologySnapshot;
 import io.kindling.grid.dashboard.PendingTasks;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.affinity.AffinityKey;
 import org.apache.ignite.cluster.ClusterNode;
@@ -24,12 +26,13 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
 final class ThickBackend implements GridBackend {
     private final Ignite ignite;
     private final IgniteCache<AffinityKey<String>, Object> data;
-    private final IgniteTopology topology;
+    private final SnapshotTopology topology;
+    private final Map<java.util.UUID, IgniteCompute> computes = new java.util.concurrent.ConcurrentHashMap<>();
 
     ThickBackend(Ignite ignite) {
         this.ignite = ignite;
         this.data = KindlingGrid.dataCache(ignite);
-        this.topology = new IgniteTopology(ignite);
+        this.topology = new SnapshotTopology(() -> TopologySnapshot.of(ignite), () -> ignite.cluster().topologyVersion());
     }
 
     Ignite ignite() {
@@ -49,13 +52,14 @@ final class ThickBackend implements GridBackend {
     @Override
     public CompletableFuture<List<Outcome>> run(String nodeId, List<TaskSpec> specs) {
         CompletableFuture<List<Outcome>> out = new CompletableFuture<>();
-        ClusterNode node = topology.node(nodeId);
+        java.util.UUID id = topology.snapshot().nodeIds().get(nodeId);
+        ClusterNode node = id == null ? null : ignite.cluster().node(id);
         if (node == null) {
             out.completeExceptionally(new ClusterUnavailableException("node " + nodeId
                     + " left the cluster before its tasks were sent", null));
             return out;
         }
-        ignite.compute(ignite.cluster().forNode(node)).callAsync(new RunTasks(specs)).listen(done -> {
+        computeOn(node).callAsync(new RunTasks(specs)).listen(done -> {
             try {
                 out.complete(done.get());
             } catch (RuntimeException e) {
@@ -63,6 +67,15 @@ final class ThickBackend implements GridBackend {
             }
         });
         return out;
+    }
+
+    /**
+     * The compute facade for one node, kept while the node lives: building a cluster group and a
+     * facade per batch showed in round-trip latency. No failover: a batch whose node left is
+     * reported as failed, and the client decides.
+     */
+    private IgniteCompute computeOn(ClusterNode node) {
+        return computes.computeIfAbsent(node.id(), id -> ignite.compute(ignite.cluster().forNode(node)).withNoFailover());
     }
 
     @Override

@@ -2,18 +2,11 @@ package io.kindling.grid;
 
 import io.kindling.grid.dashboard.PendingTasks;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.cache.affinity.Affinity;
-import org.apache.ignite.cache.affinity.AffinityKey;
-import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.services.Service;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -66,25 +59,6 @@ public final class KindlingServiceImpl implements Service, KindlingService {
 
     @Override
     public TopologySnapshot topology() {
-        long version = ignite.cluster().topologyVersion();
-        Affinity<AffinityKey<String>> affinity = ignite.affinity(KindlingGrid.DATA_CACHE);
-        List<ClusterNode> servers = new ArrayList<>(ignite.cluster().forServers().nodes());
-        servers.sort(Comparator.comparing(n -> String.valueOf(n.consistentId())));
-        List<String> nodes = new ArrayList<>();
-        Map<String, UUID> ids = new HashMap<>();
-        Map<String, Integer> slots = new HashMap<>();
-        for (ClusterNode n : servers) {
-            String id = String.valueOf(n.consistentId());
-            nodes.add(id);
-            ids.put(id, n.id());
-            Object threads = n.attribute(NodeConfig.THREADS_ATTRIBUTE);
-            slots.put(id, threads != null ? Integer.parseInt(threads.toString()) : Math.max(1, n.metrics().getTotalCpus()));
-        }
-        String[] owners = new String[affinity.partitions()];
-        for (int p = 0; p < owners.length; p++) {
-            ClusterNode n = affinity.mapPartitionToNode(p);
-            owners[p] = n == null ? null : String.valueOf(n.consistentId());
-        }
-        return new TopologySnapshot(version, nodes, ids, slots, owners);
+        return TopologySnapshot.of(ignite);
     }
 }
