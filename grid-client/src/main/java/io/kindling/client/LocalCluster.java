@@ -1,5 +1,6 @@
 package io.kindling.client;
 
+import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.KindlingServer;
 import io.kindling.grid.dashboard.Dashboard;
 import io.kindling.grid.dashboard.TaskEvents;
@@ -202,11 +203,17 @@ public final class LocalCluster implements AutoCloseable {
                 command.add("--no-peer-class-loading");
             }
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                processes.add(p);
-                awaitReady(p, name);
+                processes.add(new ProcessBuilder(command).redirectErrorStream(true).start());
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start node " + name + " (" + java + ")", e);
+            }
+        }
+        // All JVMs start at once (each takes seconds to boot); then each must report ready.
+        for (int i = 0; i < processes.size(); i++) {
+            try {
+                awaitReady(processes.get(i), prefix + "-node-" + i);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the output of node " + prefix + "-node-" + i, e);
             }
         }
     }
@@ -290,6 +297,15 @@ public final class LocalCluster implements AutoCloseable {
         }
         for (Ignite node : inProcess) {
             TaskEvents.remove(node.name());
+        }
+        if (!inProcess.isEmpty()) {
+            // Dropping the caches first means that no node moves partitions to another that is
+            // stopping: a node stopped while reading rebalanced pages brought down its JVM here.
+            try {
+                inProcess.get(0).destroyCaches(List.of(KindlingGrid.DATA_CACHE, KindlingGrid.LEASE_CACHE));
+            } catch (RuntimeException e) {
+                // stopping anyway
+            }
         }
         if (options.processes && clientNode != null) {
             Ignition.stop(clientNode.name(), true);

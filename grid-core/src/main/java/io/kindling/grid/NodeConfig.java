@@ -160,6 +160,10 @@ public final class NodeConfig {
 
     /** The Ignite configuration. */
     public IgniteConfiguration build() {
+        // Ignite would otherwise ask the internet for new versions from a timer thread per node.
+        if (System.getProperty("IGNITE_UPDATE_NOTIFIER") == null) {
+            System.setProperty("IGNITE_UPDATE_NOTIFIER", "false");
+        }
         IgniteConfiguration c = new IgniteConfiguration();
         c.setIgniteInstanceName(instanceName);
         c.setConsistentId(instanceName);

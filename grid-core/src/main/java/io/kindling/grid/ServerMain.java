@@ -128,6 +128,7 @@ public final class ServerMain {
                     + ": " + configFiles(home.resolve("config")));
         }
         setIfUnset("IGNITE_QUIET", "false");
+        setIfUnset("IGNITE_UPDATE_NOTIFIER", "false");
         setIfUnset("IGNITE_NO_SHUTDOWN_HOOK", "true");
 
         Ignite ignite = null;
