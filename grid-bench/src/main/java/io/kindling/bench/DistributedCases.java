@@ -453,6 +453,7 @@ final class DistributedCases {
         var cache = client.ignite() == null ? null : KindlingGrid.dataCache(client.ignite());
         long deadline = System.nanoTime() + IDLE_TIMEOUT_NANOS;
         while (!client.nbytes().isEmpty() || (cache != null && cache.size() > 0)) {
+            System.gc(); // futures dropped without release() let go when collected
             if (System.nanoTime() > deadline) {
                 System.err.println("idle: " + client.nbytes().size() + " keys held, "
                         + (cache == null ? "?" : cache.size()) + " cache entries still there after 30 s");
