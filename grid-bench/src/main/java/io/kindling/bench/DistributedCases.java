@@ -27,6 +27,9 @@ import java.util.stream.IntStream;
  * as Dask's two one-thread workers) and a thick client node in this JVM; then raw Ignite
  * baselines on the same cluster ({@code raw_ignite_*}). {@link DistributedChecks} prints the
  * issue's targets against these figures.
+ *
+ * <p>One file, longer than most, because it mirrors the reference script's distributed section
+ * case for case, so that the two can be read side by side.
  */
 final class DistributedCases {
     static final int DIST_TREE_LEAVES = Integer.getInteger("kindling.bench.distTreeLeaves", 5_000);

@@ -31,6 +31,10 @@ import java.util.Map;
  * for it, a persisted graph) or a task that reads it has not finished; when neither holds, the
  * key is forgotten and its data deleted. A task that fails errs every task waiting on it, with
  * the same exception.
+ *
+ * <p>Why one file of this size: every transition here touches the counts that the others rely on
+ * (holds, readers, waiting inputs, queues, slots), so they are read and validated together, as
+ * Dask's worker state machine is; {@link #validate()} checks them after every test.
  */
 final class ClientState {
     /** Tasks for one node. */
