@@ -291,8 +291,4 @@ public final class SchedulerState {
         }
         return sb.append(')').toString();
     }
-
-    int[] readyContents() {
-        return ready.contents();
-    }
 }
