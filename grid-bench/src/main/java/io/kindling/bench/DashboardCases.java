@@ -37,12 +37,12 @@ final class DashboardCases {
             List<Double> watched = new ArrayList<>();
             AtomicLong polls = new AtomicLong();
             for (int r = 0; r < ROUNDS; r++) {
-                unwatched.add(submitGather(client));
+                unwatched.add(DistributedCases.timedGather(client, DistributedCases::submitIncs, null));
                 AtomicBoolean watching = new AtomicBoolean(true);
                 Thread watcher = new Thread(() -> watch(base, watching, polls), "kindling-bench-watcher");
                 watcher.start();
                 try {
-                    watched.add(submitGather(client));
+                    watched.add(DistributedCases.timedGather(client, DistributedCases::submitIncs, null));
                 } finally {
                     watching.set(false);
                     watcher.join();
@@ -67,19 +67,6 @@ final class DashboardCases {
             DistributedChecks.check("dashboard_watched_submit_gather", "seconds", seen, "<=", 1.05 * plain,
                     "bound = 1.05 x the unwatched median");
         }
-    }
-
-    private static double submitGather(Client client) {
-        DistributedCases.idle(client);
-        long t0 = System.nanoTime();
-        List<Future<Integer>> futures = new ArrayList<>(DistributedCases.N_INDEP);
-        for (int i = 0; i < DistributedCases.N_INDEP; i++) {
-            futures.add(client.pure(false).submit(LocalCases::inc, i));
-        }
-        client.gather(futures);
-        double s = Measure.seconds(t0);
-        futures.forEach(Future::release);
-        return s;
     }
 
     /** Polls the three endpoints of /status once a second until told to stop (and at least once). */

@@ -123,10 +123,7 @@ final class DistributedCases {
         long until = t0 + Long.getLong("kindling.bench.distWarmupMillis", 15_000) * 1_000_000;
         int rounds = 0;
         while (System.nanoTime() < until) {
-            List<Future<Integer>> futures = new ArrayList<>(N_INDEP);
-            for (int i = 0; i < N_INDEP; i++) {
-                futures.add(c.pure(false).submit(LocalCases::inc, i));
-            }
+            List<Future<Integer>> futures = submitIncs(c);
             c.gather(futures);
             futures.forEach(Future::release);
             LocalCases.check(c.compute(LocalCases.tree(DIST_TREE_LEAVES)).result()
@@ -217,38 +214,47 @@ final class DistributedCases {
 
     static void submitGather(Report report, Client client, String name) throws Exception {
         List<Double> submits = new ArrayList<>();
-        report.emit(name, N_INDEP, Measure.repeat(1, REPS, () -> {
-            idle(client);
-            long t0 = System.nanoTime();
-            List<Future<Integer>> futures = new ArrayList<>(N_INDEP);
-            for (int i = 0; i < N_INDEP; i++) {
-                futures.add(client.pure(false).submit(LocalCases::inc, i));
-            }
-            submits.add(Measure.seconds(t0));
-            List<Integer> results = client.gather(futures);
-            double s = Measure.seconds(t0);
-            check(results.get(N_INDEP - 1) == N_INDEP);
-            release(futures);
-            return s;
-        }), true, Map.of("submit_runs_s", last(submits, REPS), "note", "N x client.pure(false).submit(inc, i) + "
-                + "gather; submit_runs_s: the submit loop alone"));
+        report.emit(name, N_INDEP, Measure.repeat(1, REPS, () -> timedGather(client, DistributedCases::submitIncs,
+                submits)), true, Map.of("submit_runs_s", last(submits, REPS), "note",
+                "N x client.pure(false).submit(inc, i) + gather; submit_runs_s: the submit loop alone"));
     }
 
     private static void mapGather(Report report, Client client) throws Exception {
         List<Integer> range = IntStream.range(0, N_INDEP).boxed().collect(Collectors.toList());
         List<Double> submits = new ArrayList<>();
-        report.emit("dist_map_gather", N_INDEP, Measure.repeat(1, REPS, () -> {
-            idle(client);
-            long t0 = System.nanoTime();
-            List<Future<Integer>> futures = client.map(LocalCases::inc, range);
+        report.emit("dist_map_gather", N_INDEP, Measure.repeat(1, REPS, () -> timedGather(client,
+                c -> c.map(LocalCases::inc, range), submits)), true, Map.of("submit_runs_s", last(submits, REPS), "note",
+                "client.map(inc, range(N)) (pure keys) + gather; every future is released between runs, so each run "
+                        + "computes all N again"));
+    }
+
+    /** N independent {@code inc(i)} tasks with unique keys, as the reference's {@code submit(inc, i, pure=False)}. */
+    static List<Future<Integer>> submitIncs(Client client) {
+        List<Future<Integer>> futures = new ArrayList<>(N_INDEP);
+        for (int i = 0; i < N_INDEP; i++) {
+            futures.add(client.pure(false).submit(LocalCases::inc, i));
+        }
+        return futures;
+    }
+
+    /**
+     * Once the client is idle: submits N inc tasks with {@code submit}, gathers them, checks the
+     * last value and releases them; returns the seconds from the first submit to the gather, and
+     * adds the seconds of the submits alone to {@code submits} (when given).
+     */
+    static double timedGather(Client client, java.util.function.Function<Client, List<Future<Integer>>> submit,
+            List<Double> submits) {
+        idle(client);
+        long t0 = System.nanoTime();
+        List<Future<Integer>> futures = submit.apply(client);
+        if (submits != null) {
             submits.add(Measure.seconds(t0));
-            List<Integer> results = client.gather(futures);
-            double s = Measure.seconds(t0);
-            check(results.get(N_INDEP - 1) == N_INDEP);
-            release(futures);
-            return s;
-        }), true, Map.of("submit_runs_s", last(submits, REPS), "note", "client.map(inc, range(N)) (pure keys) + "
-                + "gather; every future is released between runs, so each run computes all N again"));
+        }
+        List<Integer> results = client.gather(futures);
+        double s = Measure.seconds(t0);
+        check(results.get(N_INDEP - 1) == N_INDEP);
+        release(futures);
+        return s;
     }
 
     private static void tree(Report report, Client client) throws Exception {

@@ -210,11 +210,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         // All JVMs start at once (each takes seconds to boot); then each must report ready.
         for (int i = 0; i < processes.size(); i++) {
-            try {
-                awaitReady(processes.get(i), prefix + "-node-" + i);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read the output of node " + prefix + "-node-" + i, e);
-            }
+            awaitReady(processes.get(i), prefix + "-node-" + i);
         }
     }
 
@@ -223,7 +219,7 @@ public final class LocalCluster implements AutoCloseable {
      * while it lives; its output is read on a thread of its own, which goes on draining it (and
      * ends with the child), so that a silent or hung child cannot block the wait.
      */
-    private static void awaitReady(Process p, String name) throws IOException {
+    private static void awaitReady(Process p, String name) {
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         StringBuffer seen = new StringBuffer();
         Thread reader = new Thread(() -> {
