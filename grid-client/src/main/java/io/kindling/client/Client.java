@@ -58,7 +58,7 @@ public final class Client implements Scheduler, AutoCloseable {
     private Client(GridBackend backend, AutoCloseable owned) {
         this.core = new ClientCore(backend);
         this.owned = owned;
-        this.submitter = new Submitter(this, true, null);
+        this.submitter = new Submitter(this, true, null, 0, 0);
         this.introspection = new Introspection(core);
         Scheduler.setDefault(this);
     }
@@ -130,6 +130,29 @@ public final class Client implements Scheduler, AutoCloseable {
         return submitter.key(key);
     }
 
+    /** {@code submit}, {@code map}, {@code compute} and {@code persist} whose tasks run again up to {@code retries} times if they throw (Dask's {@code retries=}). */
+    public Submitter retries(int retries) {
+        return submitter.retries(retries);
+    }
+
+    /**
+     * {@code scatter}, {@code persist}, {@code compute}, {@code submit} and {@code map} whose
+     * values are kept with {@code replicas} more copies on other nodes; see {@link Submitter#replicas}.
+     */
+    public Submitter replicas(int replicas) {
+        return submitter.replicas(replicas);
+    }
+
+    /**
+     * How many nodes may die while running one task before the task fails with
+     * {@link KilledWorkerException} instead of being run again (Dask's {@code allowed-failures});
+     * 3 by default, or the system property {@code kindling.allowed.failures}.
+     */
+    public Client allowedFailures(int failures) {
+        core.allowedFailures(failures);
+        return this;
+    }
+
     /** Runs {@code fn()} on the cluster; returns at once. */
     public <R> Future<R> submit(Fn0<R> fn) {
         return submitter.submit(fn);
@@ -187,38 +210,35 @@ public final class Client implements Scheduler, AutoCloseable {
 
     // ------------------------------------------------------------------ data
 
-    /** Puts a value on the cluster; the future is finished at once. Its key is a hash of the value. */
+    /**
+     * Puts a value on the cluster; the future is finished at once. Its key is a hash of the value.
+     * A scattered value cannot be computed again: without replicas ({@link #replicas}) it is lost
+     * if its node leaves.
+     */
     public <T> Future<T> scatter(T value) {
-        return Scattering.scatter(core, List.of(value), null).get(0);
+        return submitter.scatter(value);
     }
 
     /** Puts values on the cluster, spread over the nodes; one future per value. */
     public <T> List<Future<T>> scatter(List<T> values) {
-        return Scattering.scatter(core, values, null);
+        return submitter.scatter(values);
     }
 
     /** Puts values on the cluster, all on {@code node} (a consistent id from {@link #nodes()}). */
     public <T> List<Future<T>> scatter(List<T> values, String node) {
-        if (!core.topology.nodes().contains(node)) {
-            throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + nodes());
-        }
-        return Scattering.scatter(core, values, node);
+        return submitter.scatter(values, node);
     }
 
     // ------------------------------------------------------------------ delayed
 
     /** Starts computing {@code value} on the cluster; returns its future at once. */
     public <T> Future<T> compute(Delayed<T> value) {
-        return submitGraph(value.graph(), List.of(value.key())).<T>cast(0);
+        return submitter.compute(value);
     }
 
     /** Starts computing several values, sharing common tasks; futures in the same order. */
     public List<Future<Object>> compute(List<? extends Delayed<?>> values) {
-        List<Key> keys = new ArrayList<>();
-        for (Delayed<?> d : values) {
-            keys.add(d.key());
-        }
-        return submitGraph(Delayed.graphOf(values), keys).all();
+        return submitter.compute(values);
     }
 
     /**
@@ -227,7 +247,11 @@ public final class Client implements Scheduler, AutoCloseable {
      * the returned Delayed (or anything built on it) is reachable.
      */
     public <T> Delayed<T> persist(Delayed<T> value) {
-        Future<T> future = compute(value);
+        return submitter.persist(value);
+    }
+
+    /** A Delayed standing for {@code future}, the computation of {@code value}. */
+    <T> Delayed<T> persisted(Delayed<T> value, Future<T> future) {
         Fn0<T> held = new PersistedValue<>(future);
         return Delayed.ofTask(Task.of(value.key(), held), List.of());
     }
@@ -254,7 +278,7 @@ public final class Client implements Scheduler, AutoCloseable {
     @Override
     public List<Object> get(Graph graph, List<Key> keys) {
         Graph needed = graph.cull(keys);
-        List<Future<Object>> futures = submitGraph(needed, keys).all();
+        List<Future<Object>> futures = submitGraph(needed, keys, 0, 0);
         try {
             return gather(futures);
         } finally {
@@ -264,27 +288,16 @@ public final class Client implements Scheduler, AutoCloseable {
         }
     }
 
-    private Submitted submitGraph(Graph graph, List<Key> keys) {
+    <T> List<Future<T>> submitGraph(Graph graph, List<Key> keys, int retries, int replicas) {
         List<Task> tasks = new ArrayList<>(graph.size());
         for (int i : graph.topologicalIndexes()) {
             tasks.add(graph.taskAt(i));
         }
-        return new Submitted(submitTasks(tasks, keys));
+        return submitTasks(tasks, keys, retries, replicas);
     }
 
-    private record Submitted(List<Future<Object>> futures) {
-        @SuppressWarnings("unchecked")
-        <T> Future<T> cast(int i) {
-            return (Future<T>) (Future<?>) futures.get(i);
-        }
-
-        List<Future<Object>> all() {
-            return futures;
-        }
-    }
-
-    <R> List<Future<R>> submitTasks(List<Task> tasks, List<Key> held) {
-        List<KeyEntry> entries = core.submit(tasks, held);
+    <R> List<Future<R>> submitTasks(List<Task> tasks, List<Key> held, int retries, int replicas) {
+        List<KeyEntry> entries = core.submit(tasks, held, retries, replicas);
         List<Future<R>> futures = new ArrayList<>(entries.size());
         for (KeyEntry e : entries) {
             futures.add(core.future(e));

@@ -2,10 +2,11 @@ package io.kindling.client;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
+import io.kindling.grid.CancelReport;
+import io.kindling.grid.GridBatch;
 import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.Outcome;
-import io.kindling.grid.TaskSpec;
-import org.apache.ignite.cache.affinity.AffinityKey;
+import io.kindling.grid.TopologySnapshot;
 
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,12 +39,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first cost a thread switch on every round trip. User code never runs there: callbacks and
  * {@code CompletableFuture} stages run on the client's callback thread, so a slow callback cannot
  * stall the client. The client's event thread releases keys whose {@link Future} objects were
- * garbage-collected (phantom references, drained every {@value #COLLECT_MILLIS} ms). Both
- * threads stop when the client closes.
+ * garbage-collected (phantom references, drained every {@value #COLLECT_MILLIS} ms), renews the
+ * lease without waiting, and watches the topology ({@link #recover}); its background thread tells the
+ * dashboards what is pending, a call that can block while the cluster is in trouble. All stop
+ * when the client closes.
+ *
+ * <p>Failures. Every {@value #WATCH_MILLIS} ms ({@value #THIN_WATCH_MILLIS} ms for a thin client; and at once when a batch fails because of its
+ * node) the event thread reads the topology. When servers left, it asks the grid which of the
+ * values they may have held are still there (one lookup per value, within
+ * {@value #CONTROL_TIMEOUT_MILLIS} ms) and hands the state the nodes and the values that are gone;
+ * the state reschedules. When no server is left, or the cluster cannot be reached, the state is
+ * told the cluster went away. A reader that finds a value missing reports it the same way
+ * ({@link #dataMissing}). Closing waits at most {@value #CLOSE_TIMEOUT_MILLIS} ms for the cluster.
  */
 final class ClientCore implements AutoCloseable {
     static final int MAX_BATCH = 1000;
     static final long COLLECT_MILLIS = 100;
+    static final long WATCH_MILLIS = 100;
+    /** A thin client reads the topology with a service call, so less often. */
+    static final long THIN_WATCH_MILLIS = 300;
+    /** How long a batch that failed stays orphaned while its node is still listed, before it is sent again. */
+    static final long ORPHAN_MILLIS = 1500;
+    /** The bound of control calls: leases, lookups, cancels (beyond their grace), topology reads. */
+    static final long CONTROL_TIMEOUT_MILLIS = 10_000;
+    /** The bound of data calls (reads and writes of values): {@code kindling.operation.timeout.millis}. */
+    static final long OPERATION_TIMEOUT_MILLIS = Long.getLong("kindling.operation.timeout.millis", 120_000);
+    static final long CLOSE_TIMEOUT_MILLIS = 10_000;
+    /** A thin client that cannot read the topology this long treats the cluster as gone. */
+    static final long UNREACHABLE_MILLIS = 3000;
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     final GridBackend backend;
@@ -51,12 +75,22 @@ final class ClientCore implements AutoCloseable {
     final Topology topology;
     final ClientState state;
     final ScheduledExecutorService events;
+    final ExecutorService background;
     final ExecutorService callbacks;
+    private final UUID clientNode;
+    private final int number;
     private final ReferenceQueue<Future<?>> collected = new ReferenceQueue<>();
     private final Set<FutureReference> references = ConcurrentHashMap.newKeySet();
+    private final Object recovery = new Object();
+    private final Set<Integer> createdCaches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /** Whether the dashboards were last told of pending tasks (so that an empty count is sent once). */
     private boolean publishedPending;
+    /** Guarded by {@link #recovery}: the servers and partition owners seen last, and since when the cluster is unreachable. */
+    private List<String> knownNodes;
+    private String[] knownOwners;
+    private long unreachableSince = -1;
+    private volatile boolean gone;
 
     /** Ties a {@link Future} object to the entry it holds, to release it when the object is collected. */
     static final class FutureReference extends PhantomReference<Future<?>> {
@@ -72,14 +106,21 @@ final class ClientCore implements AutoCloseable {
         this.backend = backend;
         this.topology = backend.topology();
         this.state = new ClientState(topology, this::storageName);
+        this.clientNode = backend.clientNode();
+        TopologySnapshot first = backend.refresh();
+        this.knownNodes = first.nodes();
+        this.knownOwners = first.owners();
         long lease = io.kindling.grid.Leases.leaseMillis();
-        backend.renewLease(clientId, lease);
-        int n = CLIENTS.incrementAndGet();
-        this.events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + n));
-        this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + n));
+        backend.renewLease(clientId, lease, true);
+        number = CLIENTS.incrementAndGet();
+        this.events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number));
+        this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-client-" + number + "-io"));
+        this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + number));
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
-        events.scheduleWithFixedDelay(() -> renewLease(lease), lease / 3, lease / 3, TimeUnit.MILLISECONDS);
-        events.scheduleWithFixedDelay(this::publishPending, 1, 1, TimeUnit.SECONDS);
+        events.scheduleWithFixedDelay(this::renewLease, lease / 3, lease / 3, TimeUnit.MILLISECONDS);
+        long watch = clientNode != null ? WATCH_MILLIS : THIN_WATCH_MILLIS;
+        events.scheduleWithFixedDelay(this::watch, watch, watch, TimeUnit.MILLISECONDS);
+        events.scheduleWithFixedDelay(() -> background.execute(this::publishPending), 1, 1, TimeUnit.SECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -89,12 +130,12 @@ final class ClientCore implements AutoCloseable {
     }
 
     String storageName(Key key) {
-        return io.kindling.grid.KindlingGrid.storageName(key, clientId);
+        return KindlingGrid.storageName(key, clientId);
     }
 
-    private void renewLease(long lease) {
+    private void renewLease() {
         try {
-            backend.renewLease(clientId, lease);
+            backend.renewLease(clientId, io.kindling.grid.Leases.leaseMillis(), false);
         } catch (RuntimeException e) {
             // the cluster is unreachable now; the next renewal tries again
         }
@@ -102,6 +143,9 @@ final class ClientCore implements AutoCloseable {
 
     /** Tells the dashboards how many tasks of each function this client is still waiting for. */
     private void publishPending() {
+        if (closed || gone) {
+            return;
+        }
         Map<String, Long> pending;
         synchronized (state) {
             pending = state.pendingByFunction();
@@ -146,7 +190,7 @@ final class ClientCore implements AutoCloseable {
             FutureReference ref = (FutureReference) r;
             if (references.remove(ref)) {
                 synchronized (state) {
-                    if (ref.entry.holds > 0) {
+                    if (ref.entry.holds > 0 && !closed) {
                         state.release(ref.entry);
                     }
                 }
@@ -176,21 +220,45 @@ final class ClientCore implements AutoCloseable {
         return cancelled;
     }
 
+    boolean retry(KeyEntry entry) {
+        requireOpen();
+        boolean retried;
+        synchronized (state) {
+            retried = state.retry(entry);
+        }
+        pump();
+        return retried;
+    }
+
+    void allowedFailures(int n) {
+        synchronized (state) {
+            state.allowedFailures(n);
+        }
+    }
+
     // ------------------------------------------------------------------ submitting
 
-    /** Adds tasks (in an order where each comes after what it reads) and holds the entries of {@code held}. */
-    List<KeyEntry> submit(List<Task> tasks, Collection<Key> held) {
+    /**
+     * Adds tasks (in an order where each comes after what it reads) and holds the entries of
+     * {@code held}; new tasks run again {@code retries} times if they throw; the held values are
+     * kept with {@code replicas} copies.
+     */
+    List<KeyEntry> submit(List<Task> tasks, Collection<Key> held, int retries, int replicas) {
         requireOpen();
         for (Task t : tasks) {
             Serialization.check(t);
         }
+        if (replicas > 0) {
+            ensureDataCache(replicas);
+        }
         List<KeyEntry> out = new ArrayList<>(held.size());
         synchronized (state) {
             for (Task t : tasks) {
-                state.addTask(t);
+                state.addTask(t, retries);
             }
             for (Key k : held) {
                 KeyEntry e = state.get(k);
+                state.replicas(e, replicas);
                 state.hold(e);
                 out.add(e);
             }
@@ -199,32 +267,40 @@ final class ClientCore implements AutoCloseable {
         return out;
     }
 
-    /** Carries out what the state asks for: batches to send, futures to complete, data to delete. */
+    /** Creates the data cache for values with {@code replicas} copies, once per client. */
+    void ensureDataCache(int replicas) {
+        KindlingGrid.dataCacheName(replicas);
+        if (replicas > 0 && !createdCaches.contains(replicas)) {
+            backend.createDataCache(replicas);
+            createdCaches.add(replicas);
+        }
+    }
+
+    /** Carries out what the state asks for: batches to send, futures to complete, data to delete, tasks to stop. */
     void pump() {
         List<ClientState.Batch> batches;
-        List<KeyEntry> completed;
-        List<ClientState.Deletion> deletions;
-        List<List<TaskSpec>> specs = new ArrayList<>();
+        List<ClientState.Completion> completed;
+        List<Location> deletions;
+        List<ClientState.CancelOrder> cancels;
         synchronized (state) {
             batches = closed ? List.of() : takeBatches();
-            for (ClientState.Batch b : batches) {
-                specs.add(specsOf(b));
-            }
             completed = state.drainCompleted();
             deletions = state.drainDeletions();
+            cancels = state.drainCancels();
         }
-        for (int i = 0; i < batches.size(); i++) {
-            send(batches.get(i), specs.get(i));
+        for (ClientState.Batch b : batches) {
+            send(b);
         }
-        for (KeyEntry e : completed) {
-            e.done.complete(e);
+        for (ClientState.Completion c : completed) {
+            c.done().complete(c.resolution());
         }
         if (!deletions.isEmpty() && !closed) {
-            Set<AffinityKey<String>> keys = new HashSet<>();
-            for (ClientState.Deletion d : deletions) {
-                keys.add(KindlingGrid.cacheKey(d.storage(), d.partition()));
+            backend.removeAllAsync(deletions);
+        }
+        for (ClientState.CancelOrder c : cancels) {
+            if (!closed) {
+                stop(c);
             }
-            backend.removeAllAsync(keys);
         }
     }
 
@@ -233,33 +309,15 @@ final class ClientCore implements AutoCloseable {
         try {
             return state.takeBatches(MAX_BATCH);
         } catch (RuntimeException e) {
-            state.failReady(new ClusterUnavailableException("the cluster cannot be reached: " + e.getMessage()
-                    + "; restart the servers or connect to a running cluster", e));
+            state.failReady(GridErrors.unavailable("place tasks on the cluster's nodes", e));
             return List.of();
         }
     }
 
-    private static List<TaskSpec> specsOf(ClientState.Batch batch) {
-        List<TaskSpec> specs = new ArrayList<>(batch.entries().size());
-        for (KeyEntry e : batch.entries()) {
-            Key[] inputs = new Key[e.dependencies.size()];
-            String[] storage = new String[inputs.length];
-            int[] partitions = new int[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                KeyEntry d = e.dependencies.get(i);
-                inputs[i] = d.key;
-                storage[i] = d.storage;
-                partitions[i] = d.partition;
-            }
-            specs.add(new TaskSpec(e.task, e.storage, e.partition, inputs, storage, partitions));
-        }
-        return specs;
-    }
-
-    private void send(ClientState.Batch batch, List<TaskSpec> specs) {
+    private void send(ClientState.Batch batch) {
         CompletableFuture<List<Outcome>> f;
         try {
-            f = backend.run(batch.node(), specs);
+            f = backend.run(batch.node, new GridBatch(clientId, clientNode, batch.id, batch.specs));
         } catch (RuntimeException e) {
             onBatch(batch, null, e);
             return;
@@ -276,6 +334,7 @@ final class ClientCore implements AutoCloseable {
         if (outcomes != null) {
             TaskStream.observe(outcomes);
         }
+        boolean check = false;
         synchronized (state) {
             if (outcomes != null) {
                 Map<Key, Outcome> byKey = new HashMap<>(outcomes.size() * 2);
@@ -283,34 +342,175 @@ final class ClientCore implements AutoCloseable {
                     byKey.put(o.key(), o);
                 }
                 state.batchFinished(batch, byKey);
+            } else if (GridErrors.nodeTrouble(error) && !closed) {
+                state.batchOrphaned(batch, GridErrors.explain(error, batch), System.nanoTime());
+                check = true;
             } else {
                 state.batchFailed(batch, GridErrors.explain(error, batch));
             }
+        }
+        if (check) {
+            recoverSoon();
+        }
+        pump();
+    }
+
+    /** Asks the node of a batch to stop cancelled tasks; a batch it detaches comes back through the report. */
+    private void stop(ClientState.CancelOrder order) {
+        CompletableFuture<CancelReport> f;
+        try {
+            f = backend.cancel(order.batch().node, clientId, order.batch().id, order.keys());
+        } catch (RuntimeException e) {
+            return;
+        }
+        f.whenComplete((report, error) -> {
+            if (report != null && report.detached()) {
+                synchronized (state) {
+                    state.batchDetached(order.batch(), report);
+                }
+                pump();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ failures
+
+    private void watch() {
+        try {
+            recover();
+        } catch (RuntimeException e) {
+            // the next round tries again
+        }
+    }
+
+    private void recoverSoon() {
+        try {
+            events.execute(this::watch);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the client is closing
+        }
+    }
+
+    /**
+     * Reads the topology and hands the state what changed: nodes that left and the values lost
+     * with them, orphaned batches whose node is still there, or a cluster that went away. Called
+     * by the event thread, and by user threads that need an up-to-date view (whoHas).
+     */
+    void recover() {
+        if (closed) {
+            return;
+        }
+        synchronized (recovery) {
+            TopologySnapshot now;
+            try {
+                now = backend.refresh();
+                unreachableSince = -1;
+            } catch (ClusterUnavailableException e) {
+                long t = System.nanoTime();
+                if (unreachableSince < 0) {
+                    unreachableSince = t;
+                }
+                if (GridErrors.clusterGone(e) || t - unreachableSince > TimeUnit.MILLISECONDS.toNanos(UNREACHABLE_MILLIS)) {
+                    clusterGone("the cluster cannot be reached (" + e.getMessage() + ")", e);
+                }
+                return;
+            }
+            List<String> nodes = now.nodes();
+            if (nodes.isEmpty()) {
+                clusterGone("no server node is left (the last ones were " + String.join(", ", knownNodes) + ")", null);
+                return;
+            }
+            gone = false;
+            List<String> left = new ArrayList<>();
+            for (String n : knownNodes) {
+                if (!nodes.contains(n)) {
+                    left.add(n);
+                }
+            }
+            List<KeyEntry> candidates;
+            List<ClientState.Batch> orphans;
+            synchronized (state) {
+                candidates = left.isEmpty() ? List.of() : state.inMemoryOn(left, knownOwners);
+                orphans = state.orphans();
+            }
+            Map<KeyEntry, Location> where = new LinkedHashMap<>();
+            for (KeyEntry e : candidates) {
+                where.put(e, Location.of(e));
+            }
+            Set<Location> present = where.isEmpty() ? Set.of()
+                    : backend.present(new HashSet<>(where.values()), CONTROL_TIMEOUT_MILLIS);
+            synchronized (state) {
+                if (!left.isEmpty()) {
+                    List<KeyEntry> lost = new ArrayList<>();
+                    where.forEach((e, l) -> {
+                        if (!present.contains(l) && e.state == KeyEntry.State.MEMORY && l.equals(Location.of(e))) {
+                            lost.add(e);
+                        }
+                    });
+                    state.nodesLeft(left, lost);
+                }
+                long t = System.nanoTime();
+                for (ClientState.Batch b : orphans) {
+                    if (nodes.contains(b.node) && t - b.orphanedNanos > TimeUnit.MILLISECONDS.toNanos(ORPHAN_MILLIS)) {
+                        state.batchRetry(b, b.failure);
+                    }
+                }
+            }
+            knownNodes = nodes;
+            knownOwners = now.owners();
+        }
+        pump();
+    }
+
+    private void clusterGone(String why, Throwable cause) {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        ClusterUnavailableException e = new ClusterUnavailableException("the cluster went away: " + why + ". "
+                + "Unfinished work is cancelled and values only the cluster held are lost; start servers and "
+                + "connect a new client", cause);
+        synchronized (state) {
+            state.clusterGone(e);
+        }
+        pump();
+    }
+
+    /** A reader found the value of {@code entry}, stored under {@code storage}, missing: it is computed again, or lost. */
+    void dataMissing(KeyEntry entry, String storage) {
+        synchronized (state) {
+            state.dataMissing(entry, storage);
         }
         pump();
     }
 
     // ------------------------------------------------------------------ data
 
-    /** The values of finished entries, fetching from the grid those not carried inline. */
-    Map<KeyEntry, Object> values(Collection<KeyEntry> entries) {
+    /**
+     * The values of computations that finished, fetching from the grid those not carried inline.
+     * A value missing from the grid is reported ({@link #dataMissing}) and left out of the answer,
+     * so that the caller waits for it again.
+     */
+    Map<KeyEntry, Object> values(Map<KeyEntry, KeyEntry.Resolution> done) {
         Map<KeyEntry, Object> out = new LinkedHashMap<>();
-        Map<AffinityKey<String>, KeyEntry> fetch = new HashMap<>();
-        for (KeyEntry e : entries) {
-            if (e.inline) {
-                out.put(e, e.value);
+        Map<Location, KeyEntry> fetch = new HashMap<>();
+        for (Map.Entry<KeyEntry, KeyEntry.Resolution> d : done.entrySet()) {
+            KeyEntry.Resolution r = d.getValue();
+            if (r.inline()) {
+                out.put(d.getKey(), r.value());
             } else {
-                fetch.put(KindlingGrid.cacheKey(e.storage, e.partition), e);
+                fetch.put(new Location(r.cache(), r.storage(), r.partition()), d.getKey());
             }
         }
         if (!fetch.isEmpty()) {
             requireOpen();
-            Map<AffinityKey<String>, Object> got = backend.getAll(fetch.keySet());
-            for (Map.Entry<AffinityKey<String>, KeyEntry> f : fetch.entrySet()) {
-                if (!got.containsKey(f.getKey())) {
-                    throw new io.kindling.grid.LostDataException(f.getValue().key);
+            Map<Location, Object> got = backend.getAll(fetch.keySet());
+            for (Map.Entry<Location, KeyEntry> f : fetch.entrySet()) {
+                if (got.containsKey(f.getKey())) {
+                    out.put(f.getValue(), KindlingGrid.fromStored(got.get(f.getKey())));
+                } else {
+                    dataMissing(f.getValue(), f.getKey().storage());
                 }
-                out.put(f.getValue(), KindlingGrid.fromStored(got.get(f.getKey())));
             }
         }
         return out;
@@ -318,51 +518,79 @@ final class ClientCore implements AutoCloseable {
 
     // ------------------------------------------------------------------ closing
 
-    /** Releases every key this client holds, deletes its data and stops its threads. */
+    /**
+     * Releases every key this client holds, deletes its data and stops its threads, waiting at
+     * most {@value #CLOSE_TIMEOUT_MILLIS} ms for the cluster (which may be gone or wedged).
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        List<ClientState.Deletion> deletions = new ArrayList<>();
-        List<KeyEntry> unfinished;
+        List<Location> deletions = new ArrayList<>();
+        List<ClientState.Completion> unfinished;
         synchronized (state) {
             closed = true;
             for (KeyEntry e : state.inMemory()) {
-                deletions.add(new ClientState.Deletion(e.storage, e.partition));
+                deletions.add(Location.of(e));
             }
+            deletions.addAll(state.drainDeletions());
             unfinished = state.abandonUnfinished();
         }
-        for (KeyEntry e : unfinished) {
-            e.done.complete(e);
+        for (ClientState.Completion c : unfinished) {
+            c.done().complete(c.resolution());
         }
         events.shutdownNow();
+        background.shutdownNow();
         callbacks.shutdown();
+        references.clear();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MILLIS);
+        Thread cleanup = daemon(() -> {
+            if (!gone) {
+                try {
+                    if (!deletions.isEmpty()) {
+                        backend.removeAll(deletions, CLOSE_TIMEOUT_MILLIS);
+                    }
+                } catch (RuntimeException e) {
+                    // the cluster is gone: its data went with it
+                }
+                try {
+                    backend.publishPending(clientId, Map.of());
+                    backend.dropLease(clientId);
+                } catch (RuntimeException e) {
+                    // the cluster is gone: the lease goes with it (or runs out)
+                }
+            }
+            backend.close();
+        }, "kindling-client-" + number + "-close");
+        cleanup.start();
+        awaitThread(cleanup, deadline);
+        awaitTermination(events, deadline);
+        awaitTermination(background, deadline);
+        awaitTermination(callbacks, deadline);
+    }
+
+    private static void awaitThread(Thread t, long deadlineNanos) {
         try {
-            events.awaitTermination(10, TimeUnit.SECONDS);
-            callbacks.awaitTermination(10, TimeUnit.SECONDS);
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            if (t.isAlive()) {
+                t.interrupt();
+                t.join(500);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Set<AffinityKey<String>> keys = new HashSet<>();
-        for (ClientState.Deletion d : deletions) {
-            keys.add(KindlingGrid.cacheKey(d.storage(), d.partition()));
-        }
+    }
+
+    private static void awaitTermination(ExecutorService pool, long deadlineNanos) {
         try {
-            if (!keys.isEmpty()) {
-                backend.removeAll(keys);
+            if (!pool.awaitTermination(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                pool.shutdownNow();
             }
-        } catch (RuntimeException e) {
-            // the cluster is gone: its data went with it
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
         }
-        references.clear();
-        try {
-            backend.publishPending(clientId, Map.of());
-            backend.dropLease(clientId);
-        } catch (RuntimeException e) {
-            // the cluster is gone: the lease goes with it
-        }
-        backend.close();
     }
 
     boolean closed() {

@@ -2,23 +2,35 @@ package io.kindling.client;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
+import io.kindling.grid.CancelReport;
+import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.LostDataException;
 import io.kindling.grid.Outcome;
+import io.kindling.grid.TaskSpec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A client's scheduler state: every key it knows, which tasks wait, are ready, run or are done,
- * where each value lives, and who still needs it. Tasks arrive over time (each {@code submit}
- * adds some), so unlike the static {@code SchedulerState} of local computations this state
- * grows and shrinks; it is the same kind of machine: events in, commands out, no threads, clocks
- * or I/O. The client calls it under one lock and carries out the commands afterwards:
+ * where each value lives, who still needs it, and what it was computed from. Tasks arrive over
+ * time, so unlike the static {@code SchedulerState} of local computations this state grows and
+ * shrinks; it is the same kind of machine: events in, commands out, no threads, clocks or I/O.
+ * The client calls it under one lock and carries out the commands afterwards:
  * {@link #takeBatches} (tasks to send, per node), {@link #drainDeletions} (data to remove from
- * the grid) and {@link #drainCompleted} (futures to complete).
+ * the grid), {@link #drainCancels} (running tasks to stop) and {@link #drainCompleted} (futures to
+ * complete).
  *
  * <p>Placement: a ready task prefers the node that holds the most bytes of its inputs; a task
  * without inputs prefers none and goes to whichever node has a free slot. Each node has at most
@@ -27,38 +39,86 @@ import java.util.Map;
  * primary is the node that computes it, so the value stays where it was made. A batch also
  * carries the waiting tasks that its own tasks make computable ({@link #chainDependents}).
  *
- * <p>Lifetime: a key's data stays while it is held (a live {@link Future}, a computation waiting
- * for it, a persisted graph) or a task that reads it has not finished; when neither holds, the
- * key is forgotten and its data deleted. A task that fails errs every task waiting on it, with
- * the same exception.
+ * <p>Lifetime: a key's data stays while it is needed: held (a live {@link Future}, a persisted
+ * graph) or read by a task that has not finished. When nothing needs it, its data is deleted; the
+ * entry itself stays, as {@code RELEASED}, while an entry computed from it remains (its lineage
+ * refs), because that value may have to be computed again; then it is forgotten.
  *
- * <p>Why one file of this size: every transition here touches the counts that the others rely on
- * (holds, readers, waiting inputs, queues, slots), so they are read and validated together, as
- * Dask's worker state machine is; {@link #validate()} checks them after every test.
+ * <p>Failures (Dask's resilience model): when a node leaves, the batches it ran are lost and the
+ * values it held are gone ({@link #nodesLeft}). A lost value that is still needed goes back to
+ * waiting and is computed again from its lineage, its own gone inputs first; one without lineage
+ * (scattered) or whose lineage is gone becomes {@code LOST}, and its dependents err with the same
+ * {@link LostDataException}. A task of a lost batch is run again, unless more than the allowed
+ * number of nodes died under it ({@link KilledWorkerException}). A task that
+ * throws runs again while it has retries left. A node that finds an input missing reports it
+ * ({@link Outcome#missing}); the input is then treated as lost.
+ *
+ * <p>Blame: a node death counts against every task of the batches it ran (it cannot tell which
+ * one killed it). After two deaths (or one, when one more would fail the task) a task is sent
+ * alone in its batch, so that the next death blames it alone; the first death does not isolate,
+ * because most nodes die of causes other than their tasks and the work should go on in batches.
+ *
+ * <p>Counting: {@link #move} is the one place that changes an entry's state, and it keeps the
+ * counts on its inputs right (readers for waiting, ready and processing entries; lineage refs for
+ * entries in memory, released or erred). Entries whose counts dropped are looked at once the event
+ * is done ({@link #tidy}), without recursion. {@link #validate()} recounts everything.
+ *
+ * <p>Why one file of this size: every transition touches the counts that the others rely on, so
+ * they are read and validated together, as Dask's scheduler and worker state machines are.
  */
 final class ClientState {
-    /** Tasks for one node. */
-    record Batch(String node, List<KeyEntry> entries) {
+    /** Tasks for one node, with the specs they were sent as. */
+    static final class Batch {
+        final long id;
+        final String node;
+        final List<KeyEntry> entries;
+        final List<TaskSpec> specs;
+        /** The batch failed in a way that may mean its node is gone: the next topology check decides. */
+        boolean orphaned;
+        /** When it was orphaned ({@link System#nanoTime}, set by the client) and why. */
+        long orphanedNanos;
+        Throwable failure;
+
+        Batch(long id, String node, List<KeyEntry> entries, List<TaskSpec> specs) {
+            this.id = id;
+            this.node = node;
+            this.entries = entries;
+            this.specs = specs;
+        }
+
+        @Override
+        public String toString() {
+            return "batch " + id + " on " + node + " (" + entries.size() + " tasks)";
+        }
     }
 
-    /** Data to delete from the grid. */
-    record Deletion(String storage, int partition) {
+    /** Running tasks of a batch to stop. */
+    record CancelOrder(Batch batch, List<Key> keys) {
+    }
+
+    /** A future to complete with what its computation came to. */
+    record Completion(java.util.concurrent.CompletableFuture<KeyEntry.Resolution> done, KeyEntry.Resolution resolution) {
     }
 
     static final int PIPELINE = 2;
+    /** Times in a row a task may find an input missing, or its batch refused, before it errs. */
+    static final int MAX_SETBACKS = 5;
 
     private final Topology topology;
-    private final java.util.function.Function<Key, String> storageNames;
+    private final Function<Key, String> storageNames;
     private final Map<Key, KeyEntry> entries = new HashMap<>();
-    private final Map<String, ArrayDeque<KeyEntry>> preferred = new LinkedHashMap<>();
-    private final ArrayDeque<KeyEntry> free = new ArrayDeque<>();
+    private final ReadyTasks ready = new ReadyTasks();
     private final Map<String, Integer> inFlight = new HashMap<>();
-    private final List<KeyEntry> completed = new ArrayList<>();
-    private final List<Deletion> deletions = new ArrayList<>();
-    private int ready;
+    private final Set<Batch> batches = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<Completion> completed = new ArrayList<>();
+    private final List<Location> deletions = new ArrayList<>();
+    private final List<CancelOrder> cancels = new ArrayList<>();
+    private final ArrayDeque<KeyEntry> unneeded = new ArrayDeque<>();
+    private long nextBatch;
+    private int allowedFailures = Integer.getInteger("kindling.allowed.failures", 3);
 
     /** A state placing work by {@code topology}, naming each computation's data with {@code storageNames}. */
-    ClientState(Topology topology, java.util.function.Function<Key, String> storageNames) {
+    ClientState(Topology topology, Function<Key, String> storageNames) {
         this.topology = topology;
         this.storageNames = storageNames;
     }
@@ -71,81 +131,109 @@ final class ClientState {
         return entries.size();
     }
 
-    // ------------------------------------------------------------------ events
+    /** How many nodes may die while running one task before it fails (Dask's {@code allowed-failures}). */
+    void allowedFailures(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("allowed failures cannot be negative: " + n);
+        }
+        allowedFailures = n;
+    }
+
+    int allowedFailures() {
+        return allowedFailures;
+    }
+
+    // ------------------------------------------------------------------ events: work arrives
 
     /**
      * Adds a task, or returns the entry already known for its key (the same key names the same
-     * value). Every key the task reads must be known.
+     * value). Every key the task reads must be known. A new task runs again {@code retries} times
+     * if it throws. What nobody needs is tidied at the next {@link #hold} (the caller holds what it
+     * asked for right after adding its tasks), so a task that errs at once is not forgotten first.
      */
-    KeyEntry addTask(Task task) {
+    KeyEntry addTask(Task task, int retries) {
         KeyEntry existing = entries.get(task.key());
-        if (existing != null && existing.state == KeyEntry.State.CANCELLED && existing.holds == 0
-                && existing.pendingReaders == 0) {
-            forgetNow(existing);
+        if (existing != null && existing.state == KeyEntry.State.CANCELLED && !existing.needed()) {
+            forget(existing);
             existing = null;
         }
         if (existing != null) {
-            existing.forgetWhenDone = false;
             return existing;
         }
         List<KeyEntry> inputs = new ArrayList<>(2);
+        Set<Key> seen = new HashSet<>();
         for (Key k : task.dependencies()) {
+            if (!seen.add(k)) {
+                continue;
+            }
             KeyEntry d = entries.get(k);
-            if (d == null || d.state == KeyEntry.State.FORGOTTEN) {
+            if (d == null) {
                 throw new IllegalArgumentException("task '" + task.key() + "' reads '" + k + "', which this client "
                         + "no longer has: its future was released (or never existed); keep the future until the "
                         + "tasks that read it are submitted");
             }
             inputs.add(d);
         }
-        KeyEntry e = new KeyEntry(task.key(), task, KeyEntry.State.WAITING, storageNames.apply(task.key()));
+        KeyEntry e = new KeyEntry(task.key(), task, inputs);
+        e.retries = retries;
         entries.put(e.key, e);
-        KeyEntry erred = null;
-        boolean cancelled = false;
-        for (KeyEntry d : inputs) {
-            e.dependencies.add(d);
-            d.pendingReaders++;
-            switch (d.state) {
-                case MEMORY -> { }
-                case ERRED -> erred = erred == null ? d : erred;
-                case CANCELLED -> cancelled = true;
-                default -> {
-                    e.unfinishedDependencies++;
-                    d.waitingDependents.add(e);
-                }
-            }
-        }
-        if (erred != null) {
-            err(e, erred.error, erred.erredKey);
-        } else if (cancelled) {
-            cancelWaiting(e);
-        } else if (e.unfinishedDependencies == 0) {
-            makeReady(e);
-        }
+        compute(e, false);
         return e;
     }
 
-    /** Adds data already in the grid (scattered); returns the entry known for the key if there is one. */
-    KeyEntry addData(Key key, String storage, int partition, String node, long nbytes, boolean inline, Object value) {
-        KeyEntry existing = entries.get(key);
-        if (existing != null) {
-            existing.forgetWhenDone = false;
-            return existing;
+    /**
+     * Adds data already in the grid (scattered) with {@code replicas} copies; returns the entry for
+     * the key, which stores the data under {@code storage} if it is new, was lost, or had fewer
+     * replicas (the older copy is then deleted); otherwise the caller's copy is not used.
+     */
+    KeyEntry addData(Key key, String cache, String storage, int partition, String node, long nbytes, boolean inline,
+            Object value, int replicas) {
+        KeyEntry e = entries.get(key);
+        if (e != null && e.state == KeyEntry.State.MEMORY && e.replicas < replicas) {
+            deletions.add(new Location(e.cache, e.storage, e.partition));
+        } else if (e != null && e.state != KeyEntry.State.LOST) {
+            return e;
         }
-        KeyEntry e = new KeyEntry(key, null, KeyEntry.State.MEMORY, storage);
+        if (e == null) {
+            e = new KeyEntry(key, null, List.of());
+            entries.put(key, e);
+        }
+        e.cache = cache;
+        e.storage = storage;
         e.partition = partition;
         e.node = node;
         e.nbytes = nbytes;
         e.inline = inline;
         e.value = inline ? value : null;
-        entries.put(key, e);
-        e.done.complete(e);
+        e.replicas = replicas;
+        e.error = null;
+        e.erredKey = null;
+        freshDone(e);
+        move(e, KeyEntry.State.MEMORY);
+        resolved(e);
+        settle();
         return e;
     }
 
+    /** Whether {@code e} uses {@code storage} now (so a caller's copy under that name is in use). */
+    static boolean uses(KeyEntry e, String storage) {
+        return storage.equals(e.storage);
+    }
+
+    /** A new hold on {@code e} (a future); a released value is computed again. */
     void hold(KeyEntry e) {
         e.holds++;
-        e.forgetWhenDone = false;
+        if (e.state == KeyEntry.State.RELEASED) {
+            compute(e, false);
+        }
+        settle();
+    }
+
+    /** The value of {@code e}, when it is computed, is kept with {@code replicas} copies. */
+    void replicas(KeyEntry e, int replicas) {
+        if (e.task != null && !e.finished() && e.state != KeyEntry.State.PROCESSING) {
+            e.replicas = Math.max(e.replicas, replicas);
+        }
     }
 
     void release(KeyEntry e) {
@@ -153,21 +241,29 @@ final class ClientState {
             throw new IllegalStateException("key '" + e.key + "' released more often than held");
         }
         e.holds--;
-        maybeForget(e);
+        unneeded.add(e);
+        settle();
     }
 
-    /** Cancels a task that has not finished, and every task waiting on it; returns whether it was cancelled. */
+    /** Cancels a task that has not finished, and every task waiting on it; returns whether it is now cancelled. */
     boolean cancel(KeyEntry e) {
         switch (e.state) {
             case WAITING, READY -> {
-                dequeue(e);
-                cancelWaiting(e);
+                cancelWithDependents(e, null);
+                settle();
                 return true;
             }
             case PROCESSING -> {
-                e.cancelRequested = true;
-                finish(e, KeyEntry.State.CANCELLED);
-                cancelDependents(e);
+                Batch b = e.batch;
+                cancelWithDependents(e, null);
+                List<Key> stop = new ArrayList<>();
+                for (KeyEntry x : b.entries) {
+                    if (x.state == KeyEntry.State.CANCELLED) {
+                        stop.add(x.key);
+                    }
+                }
+                cancels.add(new CancelOrder(b, stop));
+                settle();
                 return true;
             }
             case CANCELLED -> {
@@ -179,19 +275,36 @@ final class ClientState {
         }
     }
 
+    /**
+     * Runs an erred task again (Dask's {@code Future.retry}), with the erred tasks it read first;
+     * returns false if {@code e} has not erred.
+     */
+    boolean retry(KeyEntry e) {
+        if (e.state != KeyEntry.State.ERRED || e.task == null) {
+            return false;
+        }
+        compute(e, true);
+        settle();
+        return true;
+    }
+
+    // ------------------------------------------------------------------ commands: batches
+
     /** Hands ready tasks to nodes with free slots, as batches of at most {@code maxBatch}. */
     List<Batch> takeBatches(int maxBatch) {
         List<Batch> out = new ArrayList<>();
-        if (ready == 0) {
+        if (ready.size() == 0) {
             return out;
         }
         List<String> nodes = topology.nodes();
         if (nodes.isEmpty()) {
             failReady(new ClusterUnavailableException("the cluster has no server node to run tasks on: start "
                     + "servers (bin/kindling-server) or connect to a running cluster", null));
+            settle();
             return out;
         }
-        adoptOrphans(nodes);
+        ready.adoptOrphans(nodes);
+        takeSuspects(nodes, out);
         int freeSlots = 0;
         for (String n : nodes) {
             freeSlots += Math.max(0, capacity(n) - inFlight.getOrDefault(n, 0));
@@ -199,26 +312,88 @@ final class ClientState {
         if (freeSlots == 0) {
             return out;
         }
+        ArrayDeque<KeyEntry> free = ready.free();
         int share = Math.max(1, Math.min(maxBatch, (free.size() + freeSlots - 1) / freeSlots));
         for (String n : nodes) {
-            ArrayDeque<KeyEntry> own = preferred.get(n);
-            while (inFlight.getOrDefault(n, 0) < capacity(n)
-                    && ((own != null && !own.isEmpty()) || !free.isEmpty())) {
+            ArrayDeque<KeyEntry> own = ready.preferring(n);
+            while (inFlight.getOrDefault(n, 0) < capacity(n) && ((own != null && !own.isEmpty()) || !free.isEmpty())) {
                 int ownSize = own == null ? 0 : own.size();
                 int size = Math.min(maxBatch, ownSize + Math.min(share, free.size()));
                 List<KeyEntry> batch = new ArrayList<>(size);
                 while (batch.size() < size) {
-                    KeyEntry e = own != null && !own.isEmpty() ? own.poll() : free.poll();
-                    assign(e, n);
-                    batch.add(e);
+                    batch.add(own != null && !own.isEmpty() ? own.poll() : free.poll());
                 }
-                ready -= batch.size();
-                chainDependents(batch, n, maxBatch);
-                inFlight.merge(n, 1, Integer::sum);
-                out.add(new Batch(n, batch));
+                ready.taken(batch.size());
+                out.add(dispatch(n, batch, maxBatch, true));
             }
         }
         return out;
+    }
+
+    /** Suspects go one per batch, each to a node that has not died under it if there is one. */
+    private void takeSuspects(List<String> nodes, List<Batch> out) {
+        ArrayDeque<KeyEntry> suspects = ready.suspects();
+        for (int i = suspects.size(); i > 0 && !suspects.isEmpty(); i--) {
+            KeyEntry e = suspects.peek();
+            String target = null;
+            for (String n : nodes) {
+                if (inFlight.getOrDefault(n, 0) < capacity(n) && (target == null || !e.killedNodes.contains(n))) {
+                    target = n;
+                    if (!e.killedNodes.contains(n)) {
+                        break;
+                    }
+                }
+            }
+            if (target == null) {
+                return;
+            }
+            suspects.poll();
+            ready.taken(1);
+            List<KeyEntry> one = new ArrayList<>(1);
+            one.add(e);
+            out.add(dispatch(target, one, 1, false));
+        }
+    }
+
+    private Batch dispatch(String node, List<KeyEntry> batch, int maxBatch, boolean chain) {
+        for (KeyEntry e : batch) {
+            assign(e, node);
+        }
+        if (chain) {
+            chainDependents(batch, node, maxBatch);
+        }
+        List<TaskSpec> specs = new ArrayList<>(batch.size());
+        for (KeyEntry e : batch) {
+            specs.add(specOf(e));
+        }
+        Batch b = new Batch(nextBatch++, node, batch, specs);
+        for (KeyEntry e : batch) {
+            e.batch = b;
+        }
+        batches.add(b);
+        inFlight.merge(node, 1, Integer::sum);
+        return b;
+    }
+
+    private static TaskSpec specOf(KeyEntry e) {
+        int n = e.inputs.size();
+        Key[] inputs = new Key[n];
+        String[] caches = null;
+        String[] storage = new String[n];
+        int[] partitions = new int[n];
+        for (int i = 0; i < n; i++) {
+            KeyEntry d = e.inputs.get(i);
+            inputs[i] = d.key;
+            storage[i] = d.storage;
+            partitions[i] = d.partition;
+            if (!KindlingGrid.DATA_CACHE.equals(d.cache)) {
+                if (caches == null) {
+                    caches = new String[n];
+                }
+                caches[i] = d.cache;
+            }
+        }
+        return new TaskSpec(e.task, e.cache, e.storage, e.partition, inputs, caches, storage, partitions);
     }
 
     /**
@@ -230,9 +405,10 @@ final class ClientState {
     }
 
     private void assign(KeyEntry e, String node) {
-        e.state = KeyEntry.State.PROCESSING;
+        move(e, KeyEntry.State.PROCESSING);
         e.node = node;
         e.partition = topology.partitionOn(node, e.key.hashCode());
+        e.cache = KindlingGrid.dataCacheName(e.replicas);
     }
 
     /**
@@ -240,18 +416,18 @@ final class ClientState {
      * in the same batch: the node runs them in order, reading those inputs from what it just
      * computed. A chain of dependent submits, or a subtree of a reduction, then costs one round
      * trip instead of one per level. Batch order stays topological: a task is added only after
-     * all of its inputs.
+     * all of its inputs. Suspects are never chained.
      */
     private void chainDependents(List<KeyEntry> batch, String node, int maxBatch) {
-        java.util.Set<KeyEntry> inBatch = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<KeyEntry> inBatch = Collections.newSetFromMap(new IdentityHashMap<>());
         inBatch.addAll(batch);
         for (int i = 0; i < batch.size() && batch.size() < maxBatch; i++) {
             for (KeyEntry d : batch.get(i).waitingDependents) {
-                if (d.state != KeyEntry.State.WAITING || batch.size() >= maxBatch) {
+                if (d.state != KeyEntry.State.WAITING || batch.size() >= maxBatch || d.solo || inBatch.contains(d)) {
                     continue;
                 }
                 boolean computable = true;
-                for (KeyEntry input : d.dependencies) {
+                for (KeyEntry input : d.inputs) {
                     if (input.state != KeyEntry.State.MEMORY && !inBatch.contains(input)) {
                         computable = false;
                         break;
@@ -266,90 +442,463 @@ final class ClientState {
         }
     }
 
-    /** A batch came back from {@code node} with an outcome per task. */
+    /** Takes {@code batch} out of flight; false if it already was (settled by another event). */
+    private boolean settleBatch(Batch batch) {
+        if (!batches.remove(batch)) {
+            return false;
+        }
+        inFlight.merge(batch.node, -1, Integer::sum);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ events: batches come back
+
+    /** A batch came back from its node with an outcome per task. */
     void batchFinished(Batch batch, Map<Key, Outcome> outcomes) {
-        inFlight.merge(batch.node(), -1, Integer::sum);
-        for (KeyEntry e : batch.entries()) {
+        settleOutcomes(batch, outcomes, false);
+    }
+
+    /**
+     * Applies a batch's outcomes; with {@code partial}, a task without an outcome did not run
+     * (it is sent again), otherwise it is an error.
+     */
+    private void settleOutcomes(Batch batch, Map<Key, Outcome> outcomes, boolean partial) {
+        boolean current = settleBatch(batch);
+        Set<KeyEntry> lostInputs = new LinkedHashSet<>();
+        List<KeyEntry> again = new ArrayList<>();
+        for (int i = 0; i < batch.entries.size(); i++) {
+            KeyEntry e = batch.entries.get(i);
+            TaskSpec spec = batch.specs.get(i);
             Outcome o = outcomes.get(e.key);
-            if (o == null) {
-                taskFailed(e, new IllegalStateException("node " + batch.node() + " returned no outcome for '" + e.key
-                        + "'"));
-            } else if (o.ok()) {
-                taskFinished(e, o);
-            } else {
-                taskFailed(e, o.error());
+            if (!current || e.state != KeyEntry.State.PROCESSING || e.batch != batch) {
+                if (o != null && o.ok()) {
+                    deletions.add(new Location(spec.cache(), spec.storage(), spec.partition()));
+                }
+                continue;
             }
+            if (o == null) {
+                if (partial) {
+                    again.add(e);
+                } else {
+                    err(e, new IllegalStateException("node " + batch.node + " returned no outcome for '" + e.key + "'"),
+                            e.key);
+                }
+                continue;
+            }
+            switch (o.kind()) {
+                case OK -> taskFinished(e, o);
+                case FAILED -> {
+                    if (e.retries > 0) {
+                        e.retries--;
+                        again.add(e);
+                    } else {
+                        err(e, o.error(), e.key);
+                    }
+                }
+                case MISSING_INPUT -> {
+                    KeyEntry input = entries.get(o.missingInput());
+                    if (input != null && input.state == KeyEntry.State.MEMORY && uses(input, o.missingStorage())) {
+                        lostInputs.add(input);
+                    }
+                    if (++e.setbacks > MAX_SETBACKS) {
+                        err(e, new LostDataException(o.missingInput(), batch.node, "task '" + e.key + "' found its input '"
+                                + o.missingInput() + "' missing from the grid " + MAX_SETBACKS + " times in a row"), e.key);
+                    } else {
+                        again.add(e);
+                    }
+                }
+                case SKIPPED -> again.add(e);
+            }
+        }
+        dataLost(lostInputs, null);
+        for (KeyEntry e : again) {
+            if (e.state == KeyEntry.State.PROCESSING) {
+                requeue(e);
+            }
+        }
+        settle();
+    }
+
+    /** A whole batch failed before its tasks could report, for a reason that is not the node's death. */
+    void batchFailed(Batch batch, Throwable error) {
+        if (!settleBatch(batch)) {
+            return;
+        }
+        for (KeyEntry e : batch.entries) {
+            if (e.state == KeyEntry.State.PROCESSING && e.batch == batch) {
+                err(e, error, e.key);
+            }
+        }
+        settle();
+    }
+
+    /** A batch failed in a way that may mean its node left: it waits for the next topology check. */
+    void batchOrphaned(Batch batch, Throwable failure, long nanos) {
+        if (batches.contains(batch) && !batch.orphaned) {
+            batch.orphaned = true;
+            batch.failure = failure;
+            batch.orphanedNanos = nanos;
         }
     }
 
-    /** A whole batch failed before its tasks could report (the node left, the job could not be sent...). */
-    void batchFailed(Batch batch, Throwable error) {
-        inFlight.merge(batch.node(), -1, Integer::sum);
-        for (KeyEntry e : batch.entries()) {
-            taskFailed(e, error);
+    /** Batches waiting for a topology check to say whether their node left. */
+    List<Batch> orphans() {
+        List<Batch> out = new ArrayList<>();
+        for (Batch b : batches) {
+            if (b.orphaned) {
+                out.add(b);
+            }
         }
+        return out;
+    }
+
+    /** An orphaned batch's node is still there: its tasks are sent again, up to {@link #MAX_SETBACKS} times. */
+    void batchRetry(Batch batch, Throwable error) {
+        if (!settleBatch(batch)) {
+            return;
+        }
+        for (KeyEntry e : batch.entries) {
+            if (e.state == KeyEntry.State.PROCESSING && e.batch == batch) {
+                if (++e.setbacks > MAX_SETBACKS) {
+                    err(e, error, e.key);
+                } else {
+                    requeue(e);
+                }
+            }
+        }
+        settle();
+    }
+
+    /**
+     * A batch's node detached it (a cancelled task in it would not stop): the tasks that finished
+     * are done, those not started are sent elsewhere.
+     */
+    void batchDetached(Batch batch, CancelReport report) {
+        if (!batches.contains(batch)) {
+            return;
+        }
+        Map<Key, Outcome> finished = new HashMap<>();
+        for (Outcome o : report.finished()) {
+            finished.put(o.key(), o);
+        }
+        settleOutcomes(batch, finished, true);
     }
 
     private void taskFinished(KeyEntry e, Outcome o) {
-        if (e.state == KeyEntry.State.CANCELLED || e.forgetWhenDone) {
-            deletions.add(new Deletion(e.storage, e.partition));
-            if (e.forgetWhenDone) {
-                forgetNow(e);
-            }
-            releaseInputs(e);
-            return;
-        }
         e.nbytes = o.nbytes();
         e.node = o.node();
         e.inline = o.inline();
         e.value = o.value();
-        finish(e, KeyEntry.State.MEMORY);
+        e.setbacks = 0;
+        move(e, KeyEntry.State.MEMORY);
+        resolved(e);
         for (KeyEntry d : e.waitingDependents) {
-            if (d.state == KeyEntry.State.WAITING && --d.unfinishedDependencies == 0) {
+            if (d.state == KeyEntry.State.WAITING && --d.unfinishedInputs == 0) {
                 makeReady(d);
             }
         }
         e.waitingDependents.clear();
-        releaseInputs(e);
-        maybeForget(e);
+        unneeded.add(e);
     }
 
-    private void taskFailed(KeyEntry e, Throwable error) {
-        if (e.state != KeyEntry.State.PROCESSING) {
-            if (e.forgetWhenDone) {
-                forgetNow(e);
+    // ------------------------------------------------------------------ events: failures
+
+    /**
+     * Nodes left the cluster: every batch in flight to them is lost, and so are the values in
+     * {@code lost} (found missing from the grid; the caller checked). Needed values are computed
+     * again, the tasks of lost batches run again (see the class comment).
+     */
+    void nodesLeft(Collection<String> left, Collection<KeyEntry> lost) {
+        dataLost(lost, left);
+        for (Batch b : new ArrayList<>(batches)) {
+            if (left.contains(b.node)) {
+                batchLost(b);
             }
-            releaseInputs(e);
+        }
+        settle();
+    }
+
+    /** Values in memory that may have been on {@code nodes}: they computed them, or owned their partition before. */
+    List<KeyEntry> inMemoryOn(Collection<String> nodes, String[] previousOwners) {
+        List<KeyEntry> out = new ArrayList<>();
+        for (KeyEntry e : entries.values()) {
+            if (e.state == KeyEntry.State.MEMORY && (nodes.contains(e.node) || (previousOwners != null
+                    && e.partition >= 0 && e.partition < previousOwners.length
+                    && nodes.contains(previousOwners[e.partition])))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** A reader found the value of {@code e}, stored under {@code storage}, missing from the grid. */
+    void dataMissing(KeyEntry e, String storage) {
+        if (e.state == KeyEntry.State.MEMORY && uses(e, storage)) {
+            dataLost(List.of(e), null);
+            settle();
+        }
+    }
+
+    private void batchLost(Batch batch) {
+        settleBatch(batch);
+        for (KeyEntry e : batch.entries) {
+            if (e.state != KeyEntry.State.PROCESSING || e.batch != batch) {
+                continue;
+            }
+            if (e.killedNodes == null) {
+                e.killedNodes = new ArrayList<>(2);
+            }
+            e.killedNodes.add(batch.node);
+            if (e.suspicious() > allowedFailures) {
+                err(e, new KilledWorkerException(e.key, e.killedNodes, allowedFailures), e.key);
+            } else {
+                e.solo = e.suspicious() >= Math.min(2, allowedFailures);
+                requeue(e);
+            }
+        }
+    }
+
+    /**
+     * Values that are gone from the grid: readers not yet running wait for them again; a needed
+     * value with lineage is computed again, one without becomes lost and fails its readers.
+     */
+    private void dataLost(Collection<KeyEntry> lost, Collection<String> left) {
+        List<KeyEntry> gone = new ArrayList<>();
+        for (KeyEntry e : lost) {
+            if (e.state == KeyEntry.State.MEMORY) {
+                gone.add(e);
+            }
+        }
+        if (gone.isEmpty()) {
             return;
         }
-        err(e, error, e.key);
-        if (e.forgetWhenDone) {
-            forgetNow(e);
+        Set<KeyEntry> goneSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        goneSet.addAll(gone);
+        for (KeyEntry e : gone) {
+            e.value = null;
+            e.inline = false;
+            move(e, KeyEntry.State.RELEASED);
         }
+        // Readers that counted a gone value as there wait for it again.
+        for (KeyEntry r : entries.values()) {
+            if (r.state != KeyEntry.State.WAITING && r.state != KeyEntry.State.READY) {
+                continue;
+            }
+            for (KeyEntry in : r.inputs) {
+                if (goneSet.contains(in)) {
+                    if (r.state == KeyEntry.State.READY) {
+                        ready.remove(r);
+                        r.state = KeyEntry.State.WAITING;
+                    }
+                    r.unfinishedInputs++;
+                    in.waitingDependents.add(r);
+                }
+            }
+        }
+        for (KeyEntry e : gone) {
+            if (e.task == null) {
+                lose(e, new LostDataException(e.key, e.node, "the value of '" + e.key + "' is lost: node " + e.node
+                        + " left the cluster with its " + (e.replicas == 0 ? "only copy" : "last copy (it had " + e.replicas
+                        + " replica(s), and more nodes left)") + ". It was scattered, so it cannot be computed again; "
+                        + "scatter it with replicas to keep copies on other nodes: client.replicas("
+                        + (e.replicas + 1) + ").scatter(...)"));
+            } else if (e.needed()) {
+                compute(e, false);
+            } else {
+                unneeded.add(e);
+            }
+        }
+    }
+
+    /** The cluster went away: unfinished work is cancelled, values only the cluster held are lost. */
+    void clusterGone(ClusterUnavailableException cause) {
+        for (Batch b : new ArrayList<>(batches)) {
+            settleBatch(b);
+        }
+        ready.clear();
+        for (KeyEntry e : new ArrayList<>(entries.values())) {
+            switch (e.state) {
+                case WAITING, READY, PROCESSING -> {
+                    e.error = cause;
+                    e.erredKey = e.key;
+                    move(e, KeyEntry.State.CANCELLED);
+                    resolved(e);
+                }
+                case MEMORY -> {
+                    if (!e.inline) {
+                        e.error = cause;
+                        e.erredKey = e.key;
+                        move(e, KeyEntry.State.LOST);
+                        resolved(e);
+                    }
+                }
+                default -> { }
+            }
+            e.waitingDependents.clear();
+        }
+        for (KeyEntry e : new ArrayList<>(entries.values())) {
+            unneeded.add(e);
+        }
+        settle();
+    }
+
+    /** The client is closing: every unfinished task is cancelled; returns what to complete. */
+    List<Completion> abandonUnfinished() {
+        for (KeyEntry e : entries.values()) {
+            if (!e.finished() && e.state != KeyEntry.State.RELEASED) {
+                e.state = KeyEntry.State.CANCELLED;
+                resolved(e);
+            }
+        }
+        ready.clear();
+        batches.clear();
+        inFlight.clear();
+        return drainCompleted();
     }
 
     // ------------------------------------------------------------------ transitions
 
-    private void makeReady(KeyEntry e) {
-        e.state = KeyEntry.State.READY;
-        e.preferredNode = preferredNode(e);
-        if (e.preferredNode == null) {
-            free.add(e);
-        } else {
-            preferred.computeIfAbsent(e.preferredNode, n -> new ArrayDeque<>()).add(e);
+    /**
+     * Starts (or starts again) computing {@code root}: a fresh storage name, waiting for its inputs;
+     * released inputs are computed again first, and with {@code retrying} so are erred ones. If an
+     * input is gone for good, the entry is lost instead.
+     */
+    private void compute(KeyEntry root, boolean retrying) {
+        ArrayDeque<KeyEntry> todo = new ArrayDeque<>();
+        todo.add(root);
+        while (!todo.isEmpty()) {
+            KeyEntry x = todo.poll();
+            if (x.state == KeyEntry.State.WAITING || x.state == KeyEntry.State.READY
+                    || x.state == KeyEntry.State.PROCESSING) {
+                continue;
+            }
+            boolean submitted = x.state == KeyEntry.State.NEW;
+            for (KeyEntry in : x.inputs) {
+                in.waitingDependents.removeIf(d -> d == x);
+            }
+            x.storage = storageNames.apply(x.key);
+            x.cache = KindlingGrid.dataCacheName(x.replicas);
+            x.partition = -1;
+            x.node = null;
+            x.value = null;
+            x.inline = false;
+            x.nbytes = 0;
+            x.error = null;
+            x.erredKey = null;
+            freshDone(x);
+            move(x, KeyEntry.State.WAITING);
+            x.unfinishedInputs = 0;
+            KeyEntry gone = null;
+            KeyEntry erred = null;
+            for (KeyEntry in : x.inputs) {
+                switch (in.state) {
+                    case MEMORY -> { }
+                    case RELEASED -> {
+                        todo.add(in);
+                        x.unfinishedInputs++;
+                        in.waitingDependents.add(x);
+                    }
+                    case ERRED -> {
+                        if (retrying) {
+                            todo.add(in);
+                            x.unfinishedInputs++;
+                            in.waitingDependents.add(x);
+                        } else if (erred == null) {
+                            erred = in;
+                        }
+                    }
+                    case NEW, WAITING, READY, PROCESSING -> {
+                        x.unfinishedInputs++;
+                        in.waitingDependents.add(x);
+                    }
+                    case LOST, CANCELLED, FORGOTTEN -> gone = gone == null ? in : gone;
+                }
+            }
+            if (gone != null && submitted) {
+                dependentOfGone(x, gone);
+            } else if (gone != null) {
+                lose(x, goneInput(x, gone));
+            } else if (erred != null) {
+                err(x, erred.error, erred.erredKey);
+            } else if (x.unfinishedInputs == 0) {
+                makeReady(x);
+            }
         }
-        ready++;
+    }
+
+    /**
+     * A task that was to run reads {@code gone}, which erred, was lost or was cancelled: it errs
+     * with the same exception, or is cancelled too.
+     */
+    private void dependentOfGone(KeyEntry x, KeyEntry gone) {
+        switch (gone.state) {
+            case ERRED -> err(x, gone.error, gone.erredKey);
+            case LOST -> err(x, gone.error, gone.key);
+            case CANCELLED -> cancelWithDependents(x, gone.error);
+            default -> lose(x, goneInput(x, gone));
+        }
+    }
+
+    /** Why {@code x} cannot be computed: its input {@code gone} is gone for good. */
+    private static RuntimeException goneInput(KeyEntry x, KeyEntry gone) {
+        if (gone.state == KeyEntry.State.CANCELLED && gone.error instanceof ClusterUnavailableException c) {
+            return c;
+        }
+        String why = switch (gone.state) {
+            case LOST -> gone.error != null ? gone.error.getMessage() : "it is lost";
+            case CANCELLED -> "it was cancelled";
+            default -> "its value was released: keep a future for values computed from scattered data while results "
+                    + "read from them may be needed";
+        };
+        return new LostDataException(x.key, x.node, "'" + x.key + "' cannot be computed: its input '" + gone.key
+                + "' is gone (" + why + ")");
+    }
+
+    /** A task back to ready (or waiting, if an input is not in memory now), as when it was first submitted. */
+    private void requeue(KeyEntry e) {
+        e.batch = null;
+        move(e, KeyEntry.State.WAITING);
+        e.unfinishedInputs = 0;
+        KeyEntry gone = null;
+        for (KeyEntry in : e.inputs) {
+            switch (in.state) {
+                case MEMORY -> { }
+                case WAITING, READY, PROCESSING -> {
+                    e.unfinishedInputs++;
+                    if (!in.waitingDependents.contains(e)) {
+                        in.waitingDependents.add(e);
+                    }
+                }
+                case RELEASED -> {
+                    e.unfinishedInputs++;
+                    in.waitingDependents.add(e);
+                    compute(in, false);
+                }
+                default -> gone = gone == null ? in : gone;
+            }
+        }
+        if (gone != null) {
+            dependentOfGone(e, gone);
+        } else if (e.unfinishedInputs == 0) {
+            makeReady(e);
+        }
+    }
+
+    private void makeReady(KeyEntry e) {
+        move(e, KeyEntry.State.READY);
+        e.preferredNode = preferredNode(e);
+        ready.add(e);
     }
 
     /** The node holding the most bytes of the task's inputs, or null when it has none. */
     private String preferredNode(KeyEntry e) {
-        if (e.dependencies.isEmpty()) {
+        if (e.inputs.isEmpty()) {
             return null;
         }
         Map<String, Long> bytes = new HashMap<>();
         String best = null;
         long bestBytes = -1;
-        for (KeyEntry d : e.dependencies) {
+        for (KeyEntry d : e.inputs) {
             String n = topology.nodeOf(d.partition);
             if (n == null) {
                 continue;
@@ -365,150 +914,196 @@ final class ClientState {
 
     /** Every ready task errs with {@code error} (there is nowhere to run it). */
     void failReady(Throwable error) {
-        List<KeyEntry> all = new ArrayList<>(free);
-        for (ArrayDeque<KeyEntry> q : preferred.values()) {
-            all.addAll(q);
-        }
-        for (KeyEntry e : all) {
+        for (KeyEntry e : ready.all()) {
             err(e, error, e.key);
         }
     }
 
-    /** Ready tasks preferring a node that left go to the free queue. */
-    private void adoptOrphans(List<String> nodes) {
-        for (var it = preferred.entrySet().iterator(); it.hasNext(); ) {
-            var entry = it.next();
-            if (!nodes.contains(entry.getKey())) {
-                free.addAll(entry.getValue());
-                it.remove();
-            }
-        }
-    }
-
-    private void dequeue(KeyEntry e) {
-        if (e.state == KeyEntry.State.READY) {
-            ArrayDeque<KeyEntry> q = e.preferredNode == null ? free : preferred.get(e.preferredNode);
-            if (q != null && q.remove(e)) {
-                ready--;
-            }
-        }
-    }
-
+    /** {@code e} and every task waiting on it, transitively, err with {@code error}. */
     private void err(KeyEntry e, Throwable error, Key erredKey) {
+        finishWithDependents(e, KeyEntry.State.ERRED, error, erredKey);
+    }
+
+    /** {@code e} is gone for good; the tasks waiting on it err with the same exception. */
+    private void lose(KeyEntry e, RuntimeException error) {
+        e.error = error;
+        e.erredKey = e.key;
+        if (e.state == KeyEntry.State.READY) {
+            ready.remove(e);
+        }
+        move(e, KeyEntry.State.LOST);
+        resolved(e);
+        List<KeyEntry> waiting = new ArrayList<>(e.waitingDependents);
+        e.waitingDependents.clear();
+        for (KeyEntry d : waiting) {
+            if (!d.finished() && d.state != KeyEntry.State.PROCESSING) {
+                err(d, error, e.key);
+            }
+        }
+        unneeded.add(e);
+    }
+
+    private void cancelWithDependents(KeyEntry e, Throwable cause) {
+        finishWithDependents(e, KeyEntry.State.CANCELLED, cause, e.key);
+    }
+
+    private void finishWithDependents(KeyEntry root, KeyEntry.State state, Throwable error, Key erredKey) {
         ArrayDeque<KeyEntry> todo = new ArrayDeque<>();
-        todo.add(e);
+        todo.add(root);
         while (!todo.isEmpty()) {
             KeyEntry x = todo.poll();
-            dequeue(x);
+            if (x.finished() && x != root) {
+                continue;
+            }
+            if (x.state == KeyEntry.State.READY) {
+                ready.remove(x);
+            }
             x.error = error;
             x.erredKey = erredKey;
-            finish(x, KeyEntry.State.ERRED);
-            releaseInputs(x);
+            x.batch = null;
+            move(x, state);
+            resolved(x);
             todo.addAll(x.waitingDependents);
             x.waitingDependents.clear();
+            unneeded.add(x);
         }
     }
 
-    private void cancelWaiting(KeyEntry e) {
-        finish(e, KeyEntry.State.CANCELLED);
-        releaseInputs(e);
-        cancelDependents(e);
-    }
-
-    private void cancelDependents(KeyEntry e) {
-        ArrayDeque<KeyEntry> todo = new ArrayDeque<>(e.waitingDependents);
-        e.waitingDependents.clear();
-        while (!todo.isEmpty()) {
-            KeyEntry x = todo.poll();
-            if (x.finished()) {
-                continue;
+    /**
+     * The one place an entry changes state: keeps its inputs' reader and lineage counts right, and
+     * notes inputs whose counts dropped, for {@link #settle}.
+     */
+    private void move(KeyEntry e, KeyEntry.State to) {
+        KeyEntry.State from = e.state;
+        boolean readsBefore = reads(from);
+        boolean readsAfter = reads(to);
+        boolean pinsBefore = pins(from);
+        boolean pinsAfter = pins(to);
+        e.state = to;
+        if (readsBefore == readsAfter && pinsBefore == pinsAfter) {
+            return;
+        }
+        for (KeyEntry in : e.inputs) {
+            if (readsBefore != readsAfter) {
+                in.readers += readsAfter ? 1 : -1;
             }
-            dequeue(x);
-            finish(x, KeyEntry.State.CANCELLED);
-            releaseInputs(x);
-            todo.addAll(x.waitingDependents);
-            x.waitingDependents.clear();
+            if (pinsBefore != pinsAfter) {
+                in.lineageRefs += pinsAfter ? 1 : -1;
+            }
+            if ((readsBefore && !readsAfter) || (pinsBefore && !pinsAfter)) {
+                unneeded.add(in);
+            }
         }
     }
 
-    private void finish(KeyEntry e, KeyEntry.State state) {
-        e.state = state;
-        completed.add(e);
+    private static boolean reads(KeyEntry.State s) {
+        return s == KeyEntry.State.WAITING || s == KeyEntry.State.READY || s == KeyEntry.State.PROCESSING;
     }
 
-    /** A task no longer reads its inputs (it finished, erred, was cancelled or forgotten). */
-    private void releaseInputs(KeyEntry e) {
-        ArrayDeque<KeyEntry> unneeded = new ArrayDeque<>();
-        releaseInputs(e, unneeded);
-        forgetAll(unneeded);
+    private static boolean pins(KeyEntry.State s) {
+        return s == KeyEntry.State.MEMORY || s == KeyEntry.State.RELEASED || s == KeyEntry.State.ERRED;
     }
 
-    private void releaseInputs(KeyEntry e, ArrayDeque<KeyEntry> unneeded) {
-        for (KeyEntry d : e.dependencies) {
-            d.pendingReaders--;
-            unneeded.add(d);
-        }
-        e.dependencies.clear();
-    }
-
-    private void maybeForget(KeyEntry e) {
-        ArrayDeque<KeyEntry> unneeded = new ArrayDeque<>();
-        unneeded.add(e);
-        forgetAll(unneeded);
-    }
-
-    /** Forgets every entry of the work list that nobody needs, and in turn what only they needed, without recursion. */
-    private void forgetAll(ArrayDeque<KeyEntry> unneeded) {
+    /** Looks at every entry whose counts dropped: deletes data nobody needs, forgets entries nobody refers to. */
+    private void settle() {
         while (!unneeded.isEmpty()) {
-            KeyEntry e = unneeded.poll();
-            if (e.holds > 0 || e.pendingReaders > 0 || e.state == KeyEntry.State.FORGOTTEN) {
-                continue;
-            }
-            switch (e.state) {
-                case PROCESSING -> e.forgetWhenDone = true;
-                case WAITING, READY -> {
-                    dequeue(e);
-                    for (KeyEntry d : e.dependencies) {
-                        d.waitingDependents.remove(e);
-                    }
-                    releaseInputs(e, unneeded);
-                    forgetNow(e);
-                    completed.add(e);
-                }
-                case MEMORY -> {
-                    deletions.add(new Deletion(e.storage, e.partition));
-                    forgetNow(e);
-                }
-                default -> forgetNow(e);
-            }
+            tidy(unneeded.poll());
         }
     }
 
-    private void forgetNow(KeyEntry e) {
-        e.state = KeyEntry.State.FORGOTTEN;
+    private void tidy(KeyEntry e) {
+        if (e.needed() || e.state == KeyEntry.State.FORGOTTEN || entries.get(e.key) != e) {
+            return;
+        }
+        boolean keep = e.task != null && e.lineageRefs > 0;
+        switch (e.state) {
+            case PROCESSING -> { }
+            case NEW, WAITING, READY -> {
+                if (e.state == KeyEntry.State.READY) {
+                    ready.remove(e);
+                }
+                for (KeyEntry in : e.inputs) {
+                    in.waitingDependents.removeIf(d -> d == e);
+                }
+                if (keep) {
+                    move(e, KeyEntry.State.RELEASED);
+                } else {
+                    forget(e);
+                }
+                resolved(e);
+            }
+            case MEMORY -> {
+                deletions.add(new Location(e.cache, e.storage, e.partition));
+                e.value = null;
+                if (keep) {
+                    move(e, KeyEntry.State.RELEASED);
+                } else {
+                    forget(e);
+                }
+            }
+            case RELEASED, ERRED -> {
+                if (!keep) {
+                    forget(e);
+                }
+            }
+            default -> forget(e);
+        }
+    }
+
+    private void forget(KeyEntry e) {
+        move(e, KeyEntry.State.FORGOTTEN);
         e.value = null;
+        e.waitingDependents.clear();
         entries.remove(e.key, e);
     }
 
-    // ------------------------------------------------------------------ commands
+    /**
+     * A fresh {@code done} future for a new computation of {@code e}, if the last one was
+     * resolved (its completion may still be on its way to it: it must not complete the new one).
+     */
+    private static void freshDone(KeyEntry e) {
+        if (e.doneResolved || e.done.isDone()) {
+            e.done = new java.util.concurrent.CompletableFuture<>();
+            e.doneResolved = false;
+        }
+    }
 
-    /** Entries that reached memory, erred or were cancelled since the last call. */
-    List<KeyEntry> drainCompleted() {
+    /** Hands out the completion of {@code e}'s current computation (a new one if the last was handed out already). */
+    private void resolved(KeyEntry e) {
+        freshDone(e);
+        completed.add(new Completion(e.done, e.resolution()));
+        e.doneResolved = true;
+    }
+
+    // ------------------------------------------------------------------ commands and queries
+
+    /** Futures to complete since the last call. */
+    List<Completion> drainCompleted() {
         if (completed.isEmpty()) {
             return List.of();
         }
-        List<KeyEntry> out = new ArrayList<>(completed);
+        List<Completion> out = new ArrayList<>(completed);
         completed.clear();
         return out;
     }
 
     /** Data to delete from the grid since the last call. */
-    List<Deletion> drainDeletions() {
+    List<Location> drainDeletions() {
         if (deletions.isEmpty()) {
             return List.of();
         }
-        List<Deletion> out = new ArrayList<>(deletions);
+        List<Location> out = new ArrayList<>(deletions);
         deletions.clear();
+        return out;
+    }
+
+    /** Running tasks to stop since the last call. */
+    List<CancelOrder> drainCancels() {
+        if (cancels.isEmpty()) {
+            return List.of();
+        }
+        List<CancelOrder> out = new ArrayList<>(cancels);
+        cancels.clear();
         return out;
     }
 
@@ -527,8 +1122,7 @@ final class ClientState {
     Map<String, Long> pendingByFunction() {
         Map<String, Long> out = new HashMap<>();
         for (KeyEntry e : entries.values()) {
-            if (e.task != null && (e.state == KeyEntry.State.WAITING || e.state == KeyEntry.State.READY
-                    || e.state == KeyEntry.State.PROCESSING)) {
+            if (e.task != null && reads(e.state)) {
                 out.merge(io.kindling.graph.Tokens.functionName(e.task.function()), 1L, Long::sum);
             }
         }
@@ -546,50 +1140,77 @@ final class ClientState {
         return out;
     }
 
-    /** The client is closing: every unfinished task is cancelled; returns them, to complete their futures. */
-    List<KeyEntry> abandonUnfinished() {
-        List<KeyEntry> out = new ArrayList<>();
-        for (KeyEntry e : entries.values()) {
-            if (!e.finished()) {
-                e.state = KeyEntry.State.CANCELLED;
-                out.add(e);
-            }
-        }
-        free.clear();
-        preferred.clear();
-        ready = 0;
-        return out;
+    /** Batches in flight to {@code node}. */
+    int inFlight(String node) {
+        return inFlight.getOrDefault(node, 0);
     }
 
     /** Checks the invariants that tie entries together; throws {@link AssertionError} naming the first broken. */
     void validate() {
+        Map<KeyEntry, Integer> readers = new IdentityHashMap<>();
+        Map<KeyEntry, Integer> lineage = new IdentityHashMap<>();
         int countReady = 0;
-        Map<KeyEntry, Integer> readers = new HashMap<>();
         for (KeyEntry e : entries.values()) {
-            if (e.state == KeyEntry.State.READY) {
-                countReady++;
+            if (entries.get(e.key) != e) {
+                throw new AssertionError("listed under another key: " + e);
             }
-            if (e.holds < 0 || e.pendingReaders < 0) {
+            switch (e.state) {
+                case FORGOTTEN, NEW -> throw new AssertionError("an entry in state " + e.state + " is listed: " + e);
+                case READY -> countReady++;
+                case MEMORY -> {
+                    if (!e.needed()) {
+                        throw new AssertionError("data kept that nobody needs: " + e);
+                    }
+                }
+                case RELEASED -> {
+                    if (e.task == null || e.needed() || e.lineageRefs == 0) {
+                        throw new AssertionError("released but " + (e.task == null ? "without a task" : e.needed()
+                                ? "needed" : "kept by nothing") + ": " + e);
+                    }
+                }
+                case PROCESSING -> {
+                    if (e.batch == null || !batches.contains(e.batch)) {
+                        throw new AssertionError("processing outside a batch in flight: " + e);
+                    }
+                }
+                default -> { }
+            }
+            if (e.holds < 0 || e.readers < 0 || e.lineageRefs < 0) {
                 throw new AssertionError("negative count on " + e);
             }
-            if (e.state == KeyEntry.State.FORGOTTEN) {
-                throw new AssertionError("a forgotten entry is still listed: " + e);
+            int unfinished = 0;
+            for (KeyEntry in : e.inputs) {
+                if (reads(e.state)) {
+                    readers.merge(in, 1, Integer::sum);
+                }
+                if (pins(e.state)) {
+                    lineage.merge(in, 1, Integer::sum);
+                }
+                if (in.state != KeyEntry.State.MEMORY) {
+                    unfinished++;
+                }
+                if ((reads(e.state) || pins(e.state)) && entries.get(in.key) != in) {
+                    throw new AssertionError(e + " reads " + in + ", which is no longer listed");
+                }
             }
-            for (KeyEntry d : e.dependencies) {
-                readers.merge(d, 1, Integer::sum);
+            if (e.state == KeyEntry.State.WAITING && unfinished != e.unfinishedInputs) {
+                throw new AssertionError(e + " counts " + e.unfinishedInputs + " unfinished inputs, has " + unfinished);
             }
-            if (e.state == KeyEntry.State.MEMORY && e.holds == 0 && e.pendingReaders == 0) {
-                throw new AssertionError("data kept that nobody needs: " + e);
+            if (e.state == KeyEntry.State.READY && unfinished != 0) {
+                throw new AssertionError(e + " is ready with " + unfinished + " inputs not in memory");
             }
         }
         for (KeyEntry e : entries.values()) {
-            if (e.pendingReaders != readers.getOrDefault(e, 0)) {
-                throw new AssertionError(e + " counts " + e.pendingReaders + " readers, has "
-                        + readers.getOrDefault(e, 0));
+            if (e.readers != readers.getOrDefault(e, 0)) {
+                throw new AssertionError(e + " counts " + e.readers + " readers, has " + readers.getOrDefault(e, 0));
+            }
+            if (e.lineageRefs != lineage.getOrDefault(e, 0)) {
+                throw new AssertionError(e + " counts " + e.lineageRefs + " lineage refs, has "
+                        + lineage.getOrDefault(e, 0));
             }
         }
-        if (countReady != ready) {
-            throw new AssertionError("ready is " + ready + ", entries ready " + countReady);
+        if (countReady != ready.size()) {
+            throw new AssertionError("ready is " + ready.size() + ", entries ready " + countReady);
         }
     }
 }

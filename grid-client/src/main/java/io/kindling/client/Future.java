@@ -1,10 +1,11 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
+import io.kindling.grid.LostDataException;
 import io.kindling.scheduler.TaskFailedException;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,18 +21,30 @@ import java.util.function.Consumer;
  * task still needs it). {@link #release()} lets go now; otherwise the future lets go when it is
  * garbage-collected, and the client deletes data nobody holds.
  *
- * <p>Status: {@code pending}, then {@code finished}, {@code error} or {@code cancelled}.
- * {@link #result()} waits and returns the value, or throws {@link TaskFailedException} whose cause
- * is what the task threw on the node (with the remote stack trace); {@link #exception()} returns
- * that throwable. The JDK methods follow {@link java.util.concurrent.Future}: {@code get()} throws
- * {@link ExecutionException} wrapping the task's exception.
+ * <p>Status: {@code pending}, then {@code finished}, {@code error}, {@code cancelled} or
+ * {@code lost}. A finished value whose node left the cluster is computed again from the tasks that
+ * made it: the future is {@code pending} again meanwhile, and {@link #result()} waits for the new
+ * value. A value that cannot be computed again (scattered without replicas, or made from such a
+ * value) is {@code lost}: {@link #result()} throws {@link LostDataException} naming the key, the
+ * node and what would have kept it. When the whole cluster goes away, unfinished futures are
+ * {@code cancelled} and values only the cluster held are {@code lost}, both with a
+ * {@link ClusterUnavailableException}.
+ *
+ * <p>{@link #result()} waits and returns the value, or throws {@link TaskFailedException} whose
+ * cause is what the task threw on the node (with the remote stack trace), or what made a task it
+ * read fail; {@link #exception()} returns that throwable. The JDK methods follow
+ * {@link java.util.concurrent.Future}: {@code get()} throws {@link ExecutionException} wrapping
+ * the task's exception, and {@link CancellationException} for a cancelled task.
  *
  * <p>Threads: callbacks from {@link #addDoneCallback} run on the client's callback thread;
  * {@link #toCompletableFuture()} completes on that thread too, so its dependent stages never run
- * on Ignite's threads. {@link #cancel()} stops a task that has not started and makes a running
- * one's result be discarded; tasks waiting on a cancelled one are cancelled too.
+ * on Ignite's threads. {@link #cancel()} stops a task that has not started, interrupts one that
+ * runs (and discards its result); tasks waiting on a cancelled one are cancelled too.
  */
 public final class Future<T> implements java.util.concurrent.Future<T> {
+    /** Stands for a value that was missing from the grid when read: it is being computed again. */
+    private static final Object MISSING = new Object();
+
     private final ClientCore client;
     private final KeyEntry entry;
     volatile ClientCore.FutureReference reference;
@@ -54,19 +67,25 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
         return entry.key;
     }
 
-    /** pending, finished, error, cancelled, or lost (released). */
+    /** pending, finished, error, cancelled, or lost (also once released). */
     public String status() {
         return released() ? "lost" : entry.status();
     }
 
-    /** True once the task finished, failed or was cancelled. */
+    /** True once the task finished, failed or was cancelled (false again while a lost value is computed anew). */
     public boolean done() {
         return entry.done.isDone();
     }
 
     /** Waits for the value. */
     public T result() {
-        return valueOf(entry.done.join());
+        while (true) {
+            CompletableFuture<KeyEntry.Resolution> done = entry.done;
+            Object v = valueOf(await(done), done);
+            if (v != MISSING) {
+                return cast(v);
+            }
+        }
     }
 
     /**
@@ -75,11 +94,36 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
      * @throws java.util.concurrent.CompletionException wrapping a {@link TimeoutException} naming the key
      */
     public T result(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            KeyEntry.Resolution r;
+            CompletableFuture<KeyEntry.Resolution> done = entry.done;
+            try {
+                r = done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new java.util.concurrent.CompletionException(
+                        new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status() + ")"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting for '" + key() + "'");
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+            Object v = valueOf(r, done);
+            if (v != MISSING) {
+                return cast(v);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object v) {
+        return (T) v;
+    }
+
+    private KeyEntry.Resolution await(CompletableFuture<KeyEntry.Resolution> done) {
         try {
-            return valueOf(entry.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            throw new java.util.concurrent.CompletionException(
-                    new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status() + ")"));
+            return done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for '" + key() + "'");
@@ -88,17 +132,37 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private T valueOf(KeyEntry e) {
-        switch (e.state) {
+    /**
+     * The value of a computation that {@code done} completed with {@code r}, or the exception it
+     * came to; {@link #MISSING} if the data was gone from the grid and the key is being computed
+     * again (a new {@code done} then stands for that).
+     */
+    private Object valueOf(KeyEntry.Resolution r, CompletableFuture<KeyEntry.Resolution> done) {
+        switch (r.state()) {
             case MEMORY -> {
                 requireHeld();
-                return (T) client.values(List.of(e)).get(e);
+                Map<KeyEntry, Object> got = client.values(Map.of(entry, r));
+                if (got.containsKey(entry)) {
+                    return got.get(entry);
+                }
+                if (entry.done == done) {
+                    throw new LostDataException(key(), r.node(), "the value of '" + key() + "' was missing from the grid");
+                }
+                return MISSING;
             }
-            case ERRED -> throw new TaskFailedException(e.erredKey, e.error);
-            case CANCELLED -> throw new CancellationException("'" + e.key + "' was cancelled");
-            default -> throw new IllegalStateException("'" + e.key + "' is " + e.status() + ": its future was released");
+            case ERRED -> throw new TaskFailedException(r.erredKey(), r.error());
+            case CANCELLED -> throw cancelled(r);
+            case LOST -> throw lost(r);
+            default -> throw new IllegalStateException("'" + key() + "' is " + entry.status() + ": its future was released");
         }
+    }
+
+    RuntimeException cancelled(KeyEntry.Resolution r) {
+        return r.error() instanceof ClusterUnavailableException c ? c : new FutureCancelledException(key());
+    }
+
+    static RuntimeException lost(KeyEntry.Resolution r) {
+        return r.error() instanceof RuntimeException e ? e : new IllegalStateException(r.error());
     }
 
     private void requireHeld() {
@@ -109,11 +173,12 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
 
     /** What the task threw (or what failed the task it needed), waiting for the outcome; null if it succeeded. */
     public Throwable exception() {
-        KeyEntry e = entry.done.join();
-        if (e.state == KeyEntry.State.CANCELLED) {
-            return new CancellationException("'" + e.key + "' was cancelled");
-        }
-        return e.state == KeyEntry.State.ERRED ? e.error : null;
+        KeyEntry.Resolution r = await(entry.done);
+        return switch (r.state()) {
+            case CANCELLED -> cancelled(r);
+            case ERRED, LOST -> r.error();
+            default -> null;
+        };
     }
 
     /** Calls {@code callback} with this future once it is done, on the client's callback thread. */
@@ -125,16 +190,35 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
     /** A {@link CompletableFuture} of the value, completed on the client's callback thread. */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> out = new CompletableFuture<>();
-        entry.done.whenCompleteAsync((e, t) -> {
+        completeWhenDone(out);
+        return out;
+    }
+
+    private void completeWhenDone(CompletableFuture<T> out) {
+        CompletableFuture<KeyEntry.Resolution> done = entry.done;
+        done.whenCompleteAsync((r, t) -> {
             try {
-                out.complete(valueOf(e));
+                Object v = valueOf(r, done);
+                if (v == MISSING) {
+                    completeWhenDone(out);
+                } else {
+                    out.complete(cast(v));
+                }
             } catch (TaskFailedException failed) {
                 out.completeExceptionally(failed.getCause());
             } catch (RuntimeException failed) {
                 out.completeExceptionally(failed);
             }
         }, client.callbacks);
-        return out;
+    }
+
+    /**
+     * Runs an erred task again, with the erred tasks it read, as Dask's {@code Future.retry()};
+     * does nothing if the future has not erred.
+     */
+    public void retry() {
+        requireHeld();
+        client.retry(entry);
     }
 
     /** Lets go of the value: once nothing else holds it, the cluster deletes it. Safe to call twice. */
@@ -174,19 +258,39 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        return unwrap(entry.done.get());
+        while (true) {
+            CompletableFuture<KeyEntry.Resolution> done = entry.done;
+            Object v = unwrap(done.get(), done);
+            if (v != MISSING) {
+                return cast(v);
+            }
+        }
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        return unwrap(entry.done.get(timeout, unit));
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (true) {
+            CompletableFuture<KeyEntry.Resolution> done = entry.done;
+            Object v = unwrap(done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), done);
+            if (v != MISSING) {
+                return cast(v);
+            }
+        }
     }
 
-    private T unwrap(KeyEntry e) throws ExecutionException {
+    private Object unwrap(KeyEntry.Resolution r, CompletableFuture<KeyEntry.Resolution> done) throws ExecutionException {
         try {
-            return valueOf(e);
+            return valueOf(r, done);
         } catch (TaskFailedException failed) {
             throw new ExecutionException(failed.getMessage(), failed.getCause());
+        } catch (LostDataException | ClusterUnavailableException failed) {
+            if (r.state() == KeyEntry.State.CANCELLED) {
+                CancellationException c = new CancellationException(failed.getMessage());
+                c.initCause(failed);
+                throw c;
+            }
+            throw new ExecutionException(failed.getMessage(), failed);
         }
     }
 

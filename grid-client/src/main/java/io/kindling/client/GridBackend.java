@@ -1,18 +1,26 @@
 package io.kindling.client;
 
+import io.kindling.graph.Key;
+import io.kindling.grid.CancelReport;
+import io.kindling.grid.GridBatch;
 import io.kindling.grid.Outcome;
-import io.kindling.grid.TaskSpec;
-import org.apache.ignite.cache.affinity.AffinityKey;
+import io.kindling.grid.TopologySnapshot;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * How a client reaches the cluster: a thick client (an Ignite node in this JVM) or a thin one
  * (Ignite's thin protocol to a Kindling service on the servers). The client's scheduling is the
  * same over both; only these operations differ.
+ *
+ * <p>Errors: every method turns what Ignite throws into a {@link ClusterUnavailableException}
+ * naming the operation, and every blocking call waits at most the given or the backend's
+ * operation timeout ({@link ClientCore#OPERATION_TIMEOUT_MILLIS}).
  */
 interface GridBackend extends AutoCloseable {
     /** A name for messages: the Ignite instance, or the thin-client addresses. */
@@ -20,26 +28,46 @@ interface GridBackend extends AutoCloseable {
 
     Topology topology();
 
+    /** Reads the topology again now and returns it; throws {@link ClusterUnavailableException} if the cluster cannot be reached. */
+    TopologySnapshot refresh();
+
+    /** The Ignite node of a thick client (its leaving the cluster is the client's death), or null. */
+    UUID clientNode();
+
     /** Runs a batch on {@code node}; the future may complete on any thread. */
-    CompletableFuture<List<Outcome>> run(String node, List<TaskSpec> specs);
+    CompletableFuture<List<Outcome>> run(String node, GridBatch batch);
 
-    Map<AffinityKey<String>, Object> getAll(Set<AffinityKey<String>> keys);
+    /** Cancels tasks of a batch running on {@code node}. */
+    CompletableFuture<CancelReport> cancel(String node, String client, long batch, List<Key> keys);
 
-    void putAll(Map<AffinityKey<String>, Object> values);
+    /** The values stored at {@code locations}; a location without a value is left out. */
+    Map<Location, Object> getAll(Collection<Location> locations);
 
-    void removeAll(Set<AffinityKey<String>> keys);
+    /** Stores values (each location once). */
+    void putAll(Map<Location, Object> values);
+
+    void removeAll(Collection<Location> locations, long timeoutMillis);
 
     /** Removes without waiting; failures are ignored (the data is unreachable either way). */
-    void removeAllAsync(Set<AffinityKey<String>> keys);
+    void removeAllAsync(Collection<Location> locations);
 
-    /** The nodes that hold {@code partition}: its primary, then its backups. */
-    Set<String> holders(int partition);
+    /** Which of {@code locations} hold a value, asked within {@code timeoutMillis}. */
+    Set<Location> present(Collection<Location> locations, long timeoutMillis);
 
-    /** How many values the data cache holds, cluster-wide. */
+    /** The nodes that hold {@code partition} of data cache {@code cache}: its primary, then its backups. */
+    Set<String> holders(String cache, int partition);
+
+    /** Makes sure the data cache for values with {@code replicas} copies exists. */
+    void createDataCache(int replicas);
+
+    /** How many values the data caches hold, cluster-wide. */
     long dataSize();
 
-    /** Writes this client's lease, to expire after {@code millis} unless written again (see {@code Leases}). */
-    void renewLease(String clientId, long millis);
+    /**
+     * Writes this client's lease, to expire after {@code millis} unless written again (see
+     * {@code Leases}); with {@code await}, waits until it is written (bounded), otherwise does not wait.
+     */
+    void renewLease(String clientId, long millis, boolean await);
 
     /** Removes this client's lease (it is closing, its data deleted). */
     void dropLease(String clientId);

@@ -1,11 +1,14 @@
 package io.kindling.client;
 
 import org.apache.ignite.IgniteClientDisconnectedException;
+import org.apache.ignite.client.ClientConnectionException;
+import org.apache.ignite.client.ClientException;
 import org.apache.ignite.cluster.ClusterTopologyException;
+import org.apache.ignite.lang.IgniteFutureTimeoutException;
 
 /**
- * Turns what Ignite throws when a batch cannot run into an exception that names the cause and the
- * fix: a class the servers cannot load, a node that left, a cluster that is gone.
+ * Turns what Ignite throws into exceptions that name the cause and the fix: a class the servers
+ * cannot load, a node that left, a cluster that is gone or does not answer.
  */
 final class GridErrors {
     /** A class named in a server's stack trace sent as text (thin clients get errors as text). */
@@ -15,6 +18,7 @@ final class GridErrors {
     private GridErrors() {
     }
 
+    /** What a failed batch means for the user, when its node is still there. */
     static Throwable explain(Throwable error, ClientState.Batch batch) {
         String missing = missingClass(error);
         if (missing != null) {
@@ -22,13 +26,54 @@ final class GridErrors {
         }
         if (causedBy(error, IgniteClientDisconnectedException.class)) {
             return new ClusterUnavailableException("the cluster is gone: this client lost its connection while node "
-                    + batch.node() + " ran its tasks", error);
+                    + batch.node + " ran its tasks", error);
         }
-        if (causedBy(error, ClusterTopologyException.class)) {
-            return new ClusterUnavailableException("node " + batch.node() + " left the cluster while running "
-                    + batch.entries().size() + " task(s); submit them again", error);
+        if (nodeTrouble(error)) {
+            return new ClusterUnavailableException("node " + batch.node + " could not run " + batch.entries.size()
+                    + " task(s): " + error.getMessage(), error);
         }
         return error;
+    }
+
+    /**
+     * Whether a batch failed because its node (or the way to it) failed, rather than because of
+     * its tasks: then it is not the tasks' error, and a topology check decides what happens.
+     */
+    static boolean nodeTrouble(Throwable error) {
+        if (missingClass(error) != null) {
+            return false;
+        }
+        return causedBy(error, ClusterTopologyException.class) || causedBy(error, IgniteClientDisconnectedException.class)
+                || causedBy(error, ClientConnectionException.class) || causedBy(error, ClusterUnavailableException.class)
+                || causedBy(error, ClientException.class)
+                || mentions(error, "Node has left") || mentions(error, "Failed to find deployed service")
+                || mentions(error, "Failed to send job") || mentions(error, "ClusterTopology")
+                || mentions(error, "node left");
+    }
+
+    /** A call to the cluster failed: the Kindling exception that says which and why. */
+    static ClusterUnavailableException unavailable(String operation, RuntimeException e) {
+        if (e instanceof ClusterUnavailableException c) {
+            return c;
+        }
+        if (causedBy(e, IgniteClientDisconnectedException.class)) {
+            return new ClusterUnavailableException("could not " + operation + ": the cluster is gone (this client lost "
+                    + "its connection to every server); start servers and connect a new client", e);
+        }
+        if (causedBy(e, IgniteFutureTimeoutException.class)) {
+            return new ClusterUnavailableException("could not " + operation + ": the cluster did not answer in time; "
+                    + "check that its servers run and are reachable", e);
+        }
+        if (causedBy(e, ClientConnectionException.class)) {
+            return new ClusterUnavailableException("could not " + operation + ": no server of the cluster can be "
+                    + "reached (" + e.getMessage() + "); check that its servers run", e);
+        }
+        return new ClusterUnavailableException("could not " + operation + ": " + e, e);
+    }
+
+    /** Whether {@code e} says the cluster cannot be reached at all (rather than one call failing). */
+    static boolean clusterGone(Throwable e) {
+        return causedBy(e, IgniteClientDisconnectedException.class) || causedBy(e, ClientConnectionException.class);
     }
 
     private static String missingClass(Throwable error) {
@@ -50,9 +95,18 @@ final class GridErrors {
         return null;
     }
 
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
                 return true;
             }
         }

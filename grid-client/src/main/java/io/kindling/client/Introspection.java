@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * Dask's {@code who_has}, {@code has_what}, {@code nbytes} and {@code processing}, for the keys of
  * one client: which nodes hold each value (its partition's primary and backups now), and what
- * each node is computing.
+ * each node is computing. The topology is checked first, so that values lost with a node that
+ * just left are not listed.
  */
 final class Introspection {
     private final ClientCore core;
@@ -22,9 +23,10 @@ final class Introspection {
     }
 
     Map<Key, Set<String>> whoHas() {
+        core.recover();
         Map<Key, Set<String>> out = new LinkedHashMap<>();
         for (KeyEntry e : memory()) {
-            out.put(e.key, core.backend.holders(e.partition));
+            out.put(e.key, core.backend.holders(e.cache, e.partition));
         }
         return out;
     }

@@ -8,64 +8,114 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The client's record of one key: its task, where it stands, where its data lives, and who still
- * needs it. Only {@link ClientState} changes it, under the client's lock; the {@link #done}
- * future is how waiting threads learn the outcome.
+ * The client's record of one key: its task and the entries of its inputs (its lineage), where it
+ * stands, where its data lives, and who still needs it. Only {@link ClientState} changes it, under
+ * the client's lock. Other threads read only {@link #state} (volatile, for {@code status()}) and
+ * {@link #done}, whose {@link Resolution} is an immutable snapshot of the outcome.
+ *
+ * <p>States: {@code WAITING} (an input is not in memory), {@code READY} (queued to be sent),
+ * {@code PROCESSING} (in a batch on a node), {@code MEMORY} (the value is in the grid),
+ * {@code RELEASED} (nobody needs the value, so it was deleted, but the task is kept because a
+ * value computed from it may have to be computed again), {@code ERRED}, {@code CANCELLED},
+ * {@code LOST} (the value is gone and cannot be computed again), {@code FORGOTTEN} (dropped).
  */
 final class KeyEntry {
-    enum State { WAITING, READY, PROCESSING, MEMORY, ERRED, CANCELLED, FORGOTTEN }
+    enum State { NEW, WAITING, READY, PROCESSING, MEMORY, RELEASED, ERRED, CANCELLED, LOST, FORGOTTEN }
+
+    /**
+     * What one computation of the key came to, as its futures see it: where the value is (or the
+     * value itself, when small), or the error. Immutable, so futures read it without the lock.
+     */
+    record Resolution(State state, String cache, String storage, int partition, String node, boolean inline,
+            Object value, Throwable error, Key erredKey) {
+        boolean finished() {
+            return state == State.MEMORY;
+        }
+    }
 
     final Key key;
     final Task task;
-    /** Where this computation of the key keeps its data (see {@code TaskSpec}). */
-    final String storage;
-    final List<KeyEntry> dependencies = new ArrayList<>(2);
+    /** The entries of the task's inputs, one per distinct key, kept while this entry is: the lineage. */
+    final List<KeyEntry> inputs;
+    /** Entries waiting for this one to reach memory. */
     final List<KeyEntry> waitingDependents = new ArrayList<>(1);
-    /** Completes with this entry when it reaches memory, errs or is cancelled. */
-    final CompletableFuture<KeyEntry> done = new CompletableFuture<>();
+    /** Completes when the current computation of the key is done; replaced when it is computed again. */
+    volatile CompletableFuture<Resolution> done = new CompletableFuture<>();
+    /** Whether a completion of {@link #done} was handed out (it may not have been applied yet). */
+    boolean doneResolved;
+    volatile State state = State.NEW;
 
-    State state;
-    int unfinishedDependencies;
-    /** Live {@link Future} objects and other holds (a computation waiting for it, a persisted graph). */
-    int holds;
-    /** Tasks not finished yet that read this value. */
-    int pendingReaders;
-    /** Set when nobody needs the entry any more while its task is still running. */
-    boolean forgetWhenDone;
-    boolean cancelRequested;
-    String preferredNode;
-    String node;
+    /** Where the current computation keeps its data (see {@code TaskSpec}). */
+    String cache;
+    String storage;
     int partition = -1;
+    /** The node holding the value (the one that computed it), or running the task. */
+    String node;
     long nbytes;
     boolean inline;
     Object value;
+    /** Copies of the value kept besides the primary (its data cache). */
+    int replicas;
+
+    int unfinishedInputs;
+    /** Live {@link Future} objects and other holds (a persisted graph). */
+    int holds;
+    /** Entries that read this value and have not finished (waiting, ready or processing). */
+    int readers;
+    /** Entries computed (or erred) from this one, which keep its task in case they must be computed again. */
+    int lineageRefs;
+
+    /** The batch that runs this entry, while processing. */
+    ClientState.Batch batch;
+    String preferredNode;
+    /** Runs left after the task throws ({@code retries(n)}). */
+    int retries;
+    /** Nodes that died while running this task (Dask's "suspicious" count). */
+    List<String> killedNodes;
+    /** Sent alone in its batch: one more node death under it would be its last (see {@code ClientState}). */
+    boolean solo;
+    /** Times the task's node found an input missing, or failed to take the batch, in a row. */
+    int setbacks;
+
     Throwable error;
     Key erredKey;
 
-    KeyEntry(Key key, Task task, State state, String storage) {
+    KeyEntry(Key key, Task task, List<KeyEntry> inputs) {
         this.key = key;
         this.task = task;
-        this.state = state;
-        this.storage = storage;
+        this.inputs = inputs;
     }
 
     boolean finished() {
-        return state == State.MEMORY || state == State.ERRED || state == State.CANCELLED;
+        State s = state;
+        return s == State.MEMORY || s == State.ERRED || s == State.CANCELLED || s == State.LOST;
+    }
+
+    boolean needed() {
+        return holds > 0 || readers > 0;
+    }
+
+    int suspicious() {
+        return killedNodes == null ? 0 : killedNodes.size();
     }
 
     /** The status as Dask names it: pending, finished, error, cancelled, lost. */
     String status() {
         return switch (state) {
-            case WAITING, READY, PROCESSING -> "pending";
+            case NEW, WAITING, READY, PROCESSING, RELEASED -> "pending";
             case MEMORY -> "finished";
             case ERRED -> "error";
             case CANCELLED -> "cancelled";
-            case FORGOTTEN -> "lost";
+            case LOST, FORGOTTEN -> "lost";
         };
+    }
+
+    Resolution resolution() {
+        return new Resolution(state, cache, storage, partition, node, inline, inline ? value : null, error, erredKey);
     }
 
     @Override
     public String toString() {
-        return key + "[" + state + ", holds=" + holds + ", readers=" + pendingReaders + "]";
+        return key + "[" + state + ", holds=" + holds + ", readers=" + readers + ", lineage=" + lineageRefs + "]";
     }
 }

@@ -269,9 +269,12 @@ public final class LocalCluster implements AutoCloseable {
         return dashboard == null ? null : dashboard.url();
     }
 
-    /** The thin-client address of the cluster's first node, as {@code host:port}. */
+    /**
+     * The thin-client addresses of the cluster's nodes, as {@code host:from..to}: a thin client
+     * connects to any of them, so it goes on working when one node leaves.
+     */
     public String thinClientAddress() {
-        return "127.0.0.1:" + (basePort + 20);
+        return "127.0.0.1:" + (basePort + 20) + ".." + (basePort + 20 + options.nodes - 1);
     }
 
     /** The discovery addresses of this cluster, for joining it from elsewhere. */
@@ -282,6 +285,23 @@ public final class LocalCluster implements AutoCloseable {
     /** The child processes of the nodes (empty for in-process nodes). */
     public List<ProcessHandle> processes() {
         return processes.stream().map(Process::toHandle).toList();
+    }
+
+    /**
+     * The child process of the node whose consistent id is {@code node} (one of
+     * {@link Client#nodes()}), for instance to stop or kill it.
+     *
+     * @throws IllegalArgumentException if the cluster has no such child process
+     */
+    public ProcessHandle process(String node) {
+        for (int i = 0; i < processes.size(); i++) {
+            if ((prefix + "-node-" + i).equals(node)) {
+                return processes.get(i).toHandle();
+            }
+        }
+        throw new IllegalArgumentException("no child process runs node '" + node + "' in this local cluster"
+                + (processes.isEmpty() ? " (its nodes run in this JVM)" : "; its nodes: " + prefix + "-node-0.."
+                + (processes.size() - 1)));
     }
 
     /** Stops every node and process this cluster started and deletes its work directory. */

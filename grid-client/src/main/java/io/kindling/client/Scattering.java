@@ -5,7 +5,6 @@ import io.kindling.graph.Tokens;
 import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.RunTasks;
 import io.kindling.grid.Sizes;
-import org.apache.ignite.cache.affinity.AffinityKey;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,58 +15,67 @@ import java.util.Map;
  * {@code scatter}: values go to the data cache in one {@code putAll}, each under a key hashed
  * from its content (so scattering the same value twice stores it once), spread over the nodes by
  * that hash, or all on one node. The futures are finished at once.
+ *
+ * <p>Replicas: with {@code replicas > 0} the values go to the data cache that keeps that many
+ * copies on other nodes ({@link KindlingGrid#dataCacheName}), so they survive the loss of as many
+ * nodes; each copy takes the value's memory again. A value scattered again with more replicas is
+ * stored again with them; a value that was lost is stored again.
  */
 final class Scattering {
     private Scattering() {
     }
 
-    static <T> List<Future<T>> scatter(ClientCore core, List<T> values, String node) {
+    static <T> List<Future<T>> scatter(ClientCore core, List<T> values, String node, int replicas) {
         core.requireOpen();
+        core.ensureDataCache(replicas);
+        String cache = KindlingGrid.dataCacheName(replicas);
         List<Key> keys = new ArrayList<>(values.size());
-        List<String> storage = new ArrayList<>(values.size());
-        List<Integer> partitions = new ArrayList<>(values.size());
-        Map<AffinityKey<String>, Object> puts = new HashMap<>();
+        List<Location> locations = new ArrayList<>(values.size());
+        Map<Location, Object> puts = new HashMap<>();
         for (T v : values) {
             Key k = Key.of(typeName(v), Tokens.ofValue(v));
             int partition = node != null ? core.topology.partitionOn(node, k.hashCode())
                     : Math.floorMod(k.hashCode(), KindlingGrid.PARTITIONS);
+            Location l = new Location(cache, core.storageName(k), partition);
             keys.add(k);
-            storage.add(core.storageName(k));
-            partitions.add(partition);
-            puts.put(KindlingGrid.cacheKey(storage.get(storage.size() - 1), partition), KindlingGrid.toStored(v));
+            locations.add(l);
+            puts.put(l, KindlingGrid.toStored(v));
         }
         synchronized (core.state) {
             for (int i = 0; i < keys.size(); i++) {
                 KeyEntry existing = core.state.get(keys.get(i));
-                if (existing != null && existing.state == KeyEntry.State.MEMORY) {
-                    puts.remove(KindlingGrid.cacheKey(storage.get(i), partitions.get(i)));
+                if (existing != null && existing.state == KeyEntry.State.MEMORY && existing.replicas >= replicas) {
+                    puts.remove(locations.get(i));
                 }
             }
         }
-        core.backend.putAll(puts);
+        if (!puts.isEmpty()) {
+            core.backend.putAll(puts);
+        }
         List<Future<T>> out = new ArrayList<>(values.size());
         List<KeyEntry> entries = new ArrayList<>(values.size());
-        java.util.Set<AffinityKey<String>> orphans = new java.util.HashSet<>();
+        List<Location> orphans = new ArrayList<>();
         synchronized (core.state) {
             for (int i = 0; i < keys.size(); i++) {
                 T v = values.get(i);
                 long nbytes = Sizes.of(v);
-                KeyEntry e = core.state.addData(keys.get(i), storage.get(i), partitions.get(i),
-                        core.topology.nodeOf(partitions.get(i)), nbytes, nbytes < RunTasks.INLINE_BYTES, v);
+                Location l = locations.get(i);
+                KeyEntry e = core.state.addData(keys.get(i), cache, l.storage(), l.partition(),
+                        core.topology.nodeOf(l.partition()), nbytes, nbytes < RunTasks.INLINE_BYTES, v, replicas);
                 core.state.hold(e);
                 entries.add(e);
-                AffinityKey<String> ours = KindlingGrid.cacheKey(storage.get(i), partitions.get(i));
-                if (!e.storage.equals(storage.get(i)) && puts.containsKey(ours)) {
-                    orphans.add(ours);
+                if (!ClientState.uses(e, l.storage()) && puts.containsKey(l)) {
+                    orphans.add(l);
                 }
             }
         }
         if (!orphans.isEmpty()) {
-            core.backend.removeAll(orphans);
+            core.backend.removeAllAsync(orphans);
         }
         for (KeyEntry e : entries) {
             out.add(core.future(e));
         }
+        core.pump();
         return out;
     }
 

@@ -13,6 +13,7 @@ import io.kindling.graph.Key;
 import io.kindling.graph.References;
 import io.kindling.graph.Task;
 import io.kindling.graph.Tokens;
+import io.kindling.grid.KindlingGrid;
 
 import java.lang.ref.Reference;
 import java.util.ArrayList;
@@ -23,8 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code submit} and {@code map} with options, as Dask's {@code pure=} and {@code key=}:
- * {@code client.pure(false).submit(...)}, {@code client.key("total").submit(...)}. Immutable.
+ * {@code submit}, {@code map}, {@code compute}, {@code persist} and {@code scatter} with options,
+ * as Dask's {@code pure=}, {@code key=} and {@code retries=}: {@code client.pure(false).submit(...)},
+ * {@code client.key("total").submit(...)}, {@code client.retries(2).map(...)},
+ * {@code client.replicas(1).scatter(...)}. Immutable; options combine.
  *
  * <p>Arguments may be values, {@link Future}s of the same client and {@link Delayed} values, also
  * inside Lists, Maps (values) and object arrays; the task reads their values on the cluster, and
@@ -34,22 +37,95 @@ public final class Submitter {
     private final Client client;
     private final boolean pure;
     private final String key;
+    private final int retries;
+    private final int replicas;
 
-    Submitter(Client client, boolean pure, String key) {
+    Submitter(Client client, boolean pure, String key, int retries, int replicas) {
         this.client = client;
         this.pure = pure;
         this.key = key;
+        this.retries = retries;
+        this.replicas = replicas;
     }
 
     /** Pure calls (the default) get keys hashed from function and arguments; the same call twice is one task. */
     public Submitter pure(boolean pure) {
-        return new Submitter(client, pure, key);
+        return new Submitter(client, pure, key, retries, replicas);
     }
 
     /** The next submit's key is exactly {@code key}. */
     public Submitter key(String key) {
         Key.of(key);
-        return new Submitter(client, pure, key);
+        return new Submitter(client, pure, key, retries, replicas);
+    }
+
+    /**
+     * A task that throws runs again, up to {@code retries} more times, before its future errs (as
+     * Dask's {@code retries=}); for {@code compute} and {@code persist}, every new task of the graph.
+     * A node dying under a task does not count here: that is {@link Client#allowedFailures}.
+     */
+    public Submitter retries(int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries cannot be negative: " + retries);
+        }
+        return new Submitter(client, pure, key, retries, replicas);
+    }
+
+    /**
+     * Values are kept with {@code replicas} copies besides the primary, each on a different node,
+     * so that they survive the loss of that many nodes: for {@code scatter}, the scattered values
+     * (which cannot be computed again); for {@code submit}, {@code map}, {@code compute} and
+     * {@code persist}, the results asked for (which otherwise are computed again when lost). Each
+     * copy costs the value's memory again. At most {@value KindlingGrid#MAX_REPLICAS}; a cluster
+     * with fewer nodes keeps fewer copies until nodes join.
+     */
+    public Submitter replicas(int replicas) {
+        KindlingGrid.dataCacheName(replicas);
+        return new Submitter(client, pure, key, retries, replicas);
+    }
+
+    // ------------------------------------------------------------------ data and graphs
+
+    /** Puts a value on the cluster; the future is finished at once. Its key is a hash of the value. */
+    public <T> Future<T> scatter(T value) {
+        return Scattering.scatter(client.core(), List.of(value), null, replicas).get(0);
+    }
+
+    /** Puts values on the cluster, spread over the nodes; one future per value. */
+    public <T> List<Future<T>> scatter(List<T> values) {
+        return Scattering.scatter(client.core(), values, null, replicas);
+    }
+
+    /** Puts values on the cluster, all on {@code node} (a consistent id from {@link Client#nodes()}). */
+    public <T> List<Future<T>> scatter(List<T> values, String node) {
+        if (!client.nodes().contains(node)) {
+            throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + client.nodes());
+        }
+        return Scattering.scatter(client.core(), values, node, replicas);
+    }
+
+    /** Starts computing {@code value} on the cluster; returns its future at once. */
+    public <T> Future<T> compute(Delayed<T> value) {
+        return client.<T>submitGraph(value.graph(), List.of(value.key()), retries, replicas).get(0);
+    }
+
+    /** Starts computing several values, sharing common tasks; futures in the same order. */
+    public List<Future<Object>> compute(List<? extends Delayed<?>> values) {
+        List<Key> keys = new ArrayList<>();
+        for (Delayed<?> d : values) {
+            keys.add(d.key());
+        }
+        return client.submitGraph(Delayed.graphOf(values), keys, retries, replicas);
+    }
+
+    /**
+     * Computes {@code value} on the cluster and returns a Delayed that stands for the result
+     * already there: computing it, or anything built on it, reuses the data. The data stays while
+     * the returned Delayed (or anything built on it) is reachable; if it is lost with a node, it
+     * is computed again (or kept on other nodes too, with {@link #replicas}).
+     */
+    public <T> Delayed<T> persist(Delayed<T> value) {
+        return client.persisted(value, compute(value));
     }
 
     public <R> Future<R> submit(Fn0<R> fn) {
@@ -149,7 +225,7 @@ public final class Submitter {
         }
 
         <R> List<Future<R>> submit(List<Key> keys) {
-            return client.submitTasks(new ArrayList<>(tasks.values()), keys);
+            return client.submitTasks(new ArrayList<>(tasks.values()), keys, retries, replicas);
         }
     }
 }

@@ -58,6 +58,9 @@ public final class TaskStream implements AutoCloseable {
         }
         List<TaskEvent> batch = new ArrayList<>(outcomes.size());
         for (Outcome o : outcomes) {
+            if (o.kind() == Outcome.Kind.MISSING_INPUT || o.kind() == Outcome.Kind.SKIPPED) {
+                continue;
+            }
             batch.add(TaskEvent.of(o.key(), o.key().name(), o.node(), o.thread(), o.startMillis(), o.durationNanos(),
                     o.ok()));
         }

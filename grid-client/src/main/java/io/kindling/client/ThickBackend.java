@@ -1,9 +1,13 @@
 package io.kindling.client;
 
+import io.kindling.graph.Key;
+import io.kindling.grid.CancelReport;
+import io.kindling.grid.CancelTasks;
+import io.kindling.grid.GridBatch;
 import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.NodeWork;
 import io.kindling.grid.Outcome;
 import io.kindling.grid.RunTasks;
-import io.kindling.grid.TaskSpec;
 import io.kindling.grid.TopologySnapshot;
 import io.kindling.grid.dashboard.PendingTasks;
 import org.apache.ignite.Ignite;
@@ -12,12 +16,18 @@ import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.affinity.AffinityKey;
 import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.lang.IgniteFuture;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ModifiedExpiryPolicy;
@@ -25,14 +35,18 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
 /** A client that is an Ignite node (thick client, or a server the application owns): compute jobs and cache calls. */
 final class ThickBackend implements GridBackend {
     private final Ignite ignite;
-    private final IgniteCache<AffinityKey<String>, Object> data;
     private final SnapshotTopology topology;
-    private final Map<java.util.UUID, IgniteCompute> computes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, IgniteCache<AffinityKey<String>, Object>> caches = new ConcurrentHashMap<>();
+    private final Map<UUID, IgniteCompute> computes = new ConcurrentHashMap<>();
 
     ThickBackend(Ignite ignite) {
         this.ignite = ignite;
-        this.data = KindlingGrid.dataCache(ignite);
-        this.topology = new SnapshotTopology(() -> TopologySnapshot.of(ignite), () -> ignite.cluster().topologyVersion());
+        try {
+            cache(KindlingGrid.DATA_CACHE);
+            this.topology = new SnapshotTopology(() -> TopologySnapshot.of(ignite), () -> ignite.cluster().topologyVersion());
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("reach the cluster of " + ignite.name(), e);
+        }
     }
 
     Ignite ignite() {
@@ -50,23 +64,65 @@ final class ThickBackend implements GridBackend {
     }
 
     @Override
-    public CompletableFuture<List<Outcome>> run(String nodeId, List<TaskSpec> specs) {
+    public TopologySnapshot refresh() {
+        try {
+            return topology.snapshot();
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("read the cluster's topology", e);
+        }
+    }
+
+    @Override
+    public UUID clientNode() {
+        return ignite.cluster().localNode().id();
+    }
+
+    private IgniteCache<AffinityKey<String>, Object> cache(String name) {
+        return caches.computeIfAbsent(name, n -> KindlingGrid.dataCache(ignite, n));
+    }
+
+    @Override
+    public CompletableFuture<List<Outcome>> run(String nodeId, GridBatch batch) {
         CompletableFuture<List<Outcome>> out = new CompletableFuture<>();
-        java.util.UUID id = topology.snapshot().nodeIds().get(nodeId);
-        ClusterNode node = id == null ? null : ignite.cluster().node(id);
+        ClusterNode node = node(nodeId);
         if (node == null) {
             out.completeExceptionally(new ClusterUnavailableException("node " + nodeId
                     + " left the cluster before its tasks were sent", null));
             return out;
         }
-        computeOn(node).callAsync(new RunTasks(specs)).listen(done -> {
-            try {
-                out.complete(done.get());
-            } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-            }
-        });
+        computeOn(node).callAsync(new RunTasks(batch)).listen(done -> complete(out, done));
         return out;
+    }
+
+    @Override
+    public CompletableFuture<CancelReport> cancel(String nodeId, String client, long batch, List<Key> keys) {
+        CompletableFuture<CancelReport> out = new CompletableFuture<>();
+        ClusterNode node = node(nodeId);
+        if (node == null) {
+            out.complete(null);
+            return out;
+        }
+        try {
+            ignite.compute(ignite.cluster().forNode(node)).withNoFailover()
+                    .withTimeout(NodeWork.graceMillis() + ClientCore.CONTROL_TIMEOUT_MILLIS)
+                    .callAsync(new CancelTasks(client, batch, keys)).listen(done -> complete(out, done));
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+        }
+        return out;
+    }
+
+    private static <T> void complete(CompletableFuture<T> out, IgniteFuture<T> done) {
+        try {
+            out.complete(done.get());
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+        }
+    }
+
+    private ClusterNode node(String nodeId) {
+        UUID id = topology.snapshot().nodeIds().get(nodeId);
+        return id == null ? null : ignite.cluster().node(id);
     }
 
     /**
@@ -75,41 +131,120 @@ final class ThickBackend implements GridBackend {
      * reported as failed, and the client decides.
      */
     private IgniteCompute computeOn(ClusterNode node) {
+        if (computes.size() > 64) {
+            computes.keySet().removeIf(id -> ignite.cluster().node(id) == null);
+        }
         return computes.computeIfAbsent(node.id(), id -> ignite.compute(ignite.cluster().forNode(node)).withNoFailover());
     }
 
-    @Override
-    public Map<AffinityKey<String>, Object> getAll(Set<AffinityKey<String>> keys) {
-        return data.getAll(keys);
+    private static Map<String, Set<AffinityKey<String>>> byCache(Collection<Location> locations) {
+        Map<String, Set<AffinityKey<String>>> out = new HashMap<>();
+        for (Location l : locations) {
+            out.computeIfAbsent(l.cache(), c -> new HashSet<>()).add(l.cacheKey());
+        }
+        return out;
     }
 
     @Override
-    public void putAll(Map<AffinityKey<String>, Object> values) {
-        data.putAll(values);
+    public Map<Location, Object> getAll(Collection<Location> locations) {
+        Map<Location, Object> out = new HashMap<>();
+        try {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+                Map<AffinityKey<String>, Object> got = cache(c.getKey()).getAllAsync(c.getValue())
+                        .get(ClientCore.OPERATION_TIMEOUT_MILLIS);
+                got.forEach((k, v) -> out.put(new Location(c.getKey(), k.key(), (Integer) k.affinityKey()), v));
+            }
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("read values from the cluster", e);
+        }
+        return out;
     }
 
     @Override
-    public void removeAll(Set<AffinityKey<String>> keys) {
-        data.removeAll(keys);
+    public void putAll(Map<Location, Object> values) {
+        Map<String, Map<AffinityKey<String>, Object>> byCache = new HashMap<>();
+        values.forEach((l, v) -> byCache.computeIfAbsent(l.cache(), c -> new HashMap<>()).put(l.cacheKey(), v));
+        try {
+            for (Map.Entry<String, Map<AffinityKey<String>, Object>> c : byCache.entrySet()) {
+                cache(c.getKey()).putAllAsync(c.getValue()).get(ClientCore.OPERATION_TIMEOUT_MILLIS);
+            }
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("store values in the cluster", e);
+        }
     }
 
     @Override
-    public void removeAllAsync(Set<AffinityKey<String>> keys) {
-        data.removeAllAsync(keys);
+    public void removeAll(Collection<Location> locations, long timeoutMillis) {
+        try {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+                cache(c.getKey()).removeAllAsync(c.getValue()).get(timeoutMillis);
+            }
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("remove values from the cluster", e);
+        }
     }
 
     @Override
-    public Set<String> holders(int partition) {
+    public void removeAllAsync(Collection<Location> locations) {
+        try {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+                cache(c.getKey()).removeAllAsync(c.getValue());
+            }
+        } catch (RuntimeException e) {
+            // the data is unreachable either way
+        }
+    }
+
+    @Override
+    public Set<Location> present(Collection<Location> locations, long timeoutMillis) {
+        Set<Location> out = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            Map<Location, IgniteFuture<Boolean>> asked = new HashMap<>();
+            for (Location l : locations) {
+                asked.put(l, cache(l.cache()).containsKeyAsync(l.cacheKey()));
+            }
+            for (Map.Entry<Location, IgniteFuture<Boolean>> a : asked.entrySet()) {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                if (a.getValue().get(left)) {
+                    out.add(a.getKey());
+                }
+            }
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("look up values in the cluster", e);
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> holders(String cache, int partition) {
         Set<String> nodes = new LinkedHashSet<>();
-        for (ClusterNode n : ignite.affinity(KindlingGrid.DATA_CACHE).mapPartitionToPrimaryAndBackups(partition)) {
-            nodes.add(String.valueOf(n.consistentId()));
+        try {
+            for (ClusterNode n : ignite.affinity(cache).mapPartitionToPrimaryAndBackups(partition)) {
+                nodes.add(String.valueOf(n.consistentId()));
+            }
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("read where values are", e);
         }
         return nodes;
     }
 
     @Override
+    public void createDataCache(int replicas) {
+        try {
+            cache(KindlingGrid.dataCacheName(replicas));
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);
+        }
+    }
+
+    @Override
     public long dataSize() {
-        return data.sizeLong(CachePeekMode.PRIMARY);
+        long n = 0;
+        for (String name : KindlingGrid.dataCacheNames(ignite)) {
+            n += cache(name).sizeLong(CachePeekMode.PRIMARY);
+        }
+        return n;
     }
 
     @Override
@@ -118,14 +253,22 @@ final class ThickBackend implements GridBackend {
     }
 
     @Override
-    public void renewLease(String clientId, long millis) {
-        KindlingGrid.leaseCache(ignite).withExpiryPolicy(new ModifiedExpiryPolicy(new Duration(TimeUnit.MILLISECONDS, millis)))
-                .put(clientId, Boolean.TRUE);
+    public void renewLease(String clientId, long millis, boolean await) {
+        IgniteFuture<Void> put = KindlingGrid.leaseCache(ignite)
+                .withExpiryPolicy(new ModifiedExpiryPolicy(new Duration(TimeUnit.MILLISECONDS, millis)))
+                .putAsync(clientId, Boolean.TRUE);
+        if (await) {
+            try {
+                put.get(ClientCore.CONTROL_TIMEOUT_MILLIS);
+            } catch (RuntimeException e) {
+                throw GridErrors.unavailable("take a lease in the cluster", e);
+            }
+        }
     }
 
     @Override
     public void dropLease(String clientId) {
-        KindlingGrid.leaseCache(ignite).remove(clientId);
+        KindlingGrid.leaseCache(ignite).removeAsync(clientId).get(ClientCore.CONTROL_TIMEOUT_MILLIS);
     }
 
     @Override

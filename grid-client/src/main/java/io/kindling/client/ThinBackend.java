@@ -1,25 +1,35 @@
 package io.kindling.client;
 
+import io.kindling.graph.Key;
+import io.kindling.grid.CancelReport;
+import io.kindling.grid.GridBatch;
 import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.KindlingService;
+import io.kindling.grid.NodeWork;
 import io.kindling.grid.Outcome;
-import io.kindling.grid.TaskSpec;
 import io.kindling.grid.TopologySnapshot;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.affinity.AffinityKey;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.client.IgniteClientFuture;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 
@@ -27,29 +37,29 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
  * A client over Ignite's thin protocol. Thin clients cannot send code, so batches go to the
  * {@link KindlingService} of the node that should run them (a service proxy over that one node,
  * which the thin client reaches directly since it connects to every server), and that node runs
- * them as a thick client's job would. Data calls use the thin cache API; its futures
- * ({@code IgniteClientFuture}) back removals. Service proxies are synchronous, so batches in
- * flight each hold a thread of this backend's pool, which stops on close.
+ * them as a thick client's job would. Data calls use the thin cache API and its futures
+ * ({@code IgniteClientFuture}), each waited for within a bound. Service proxies are synchronous,
+ * so batches in flight each hold a thread of this backend's pool, which stops on close.
  */
 final class ThinBackend implements GridBackend {
     private static final AtomicInteger BACKENDS = new AtomicInteger();
 
     private final IgniteClient client;
     private final String name;
-    private final ClientCache<AffinityKey<String>, Object> data;
+    private final Map<String, ClientCache<AffinityKey<String>, Object>> caches = new ConcurrentHashMap<>();
     private final ClientCache<String, Boolean> leases;
     private final SnapshotTopology topology;
     private final KindlingService anyNode;
     private final ExecutorService calls;
     private final Map<UUID, KindlingService> proxies = new ConcurrentHashMap<>();
+    private final Map<UUID, KindlingService> controls = new ConcurrentHashMap<>();
 
     ThinBackend(IgniteClient client, String name) {
         this.client = client;
         this.name = name;
-        this.data = client.cache(KindlingGrid.DATA_CACHE);
         this.leases = client.cache(KindlingGrid.LEASE_CACHE);
         this.anyNode = client.services(client.cluster().forServers()).serviceProxy(KindlingService.NAME,
-                KindlingService.class);
+                KindlingService.class, ClientCore.CONTROL_TIMEOUT_MILLIS);
         this.topology = new SnapshotTopology(anyNode::topology);
         int n = BACKENDS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
@@ -71,9 +81,27 @@ final class ThinBackend implements GridBackend {
     }
 
     @Override
-    public CompletableFuture<List<Outcome>> run(String node, List<TaskSpec> specs) {
-        TopologySnapshot snapshot = topology.snapshot();
-        UUID id = snapshot.nodeIds().get(node);
+    public TopologySnapshot refresh() {
+        topology.invalidate();
+        try {
+            return topology.snapshot();
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("read the cluster's topology", e);
+        }
+    }
+
+    @Override
+    public UUID clientNode() {
+        return null;
+    }
+
+    private ClientCache<AffinityKey<String>, Object> cache(String cacheName) {
+        return caches.computeIfAbsent(cacheName, client::cache);
+    }
+
+    @Override
+    public CompletableFuture<List<Outcome>> run(String node, GridBatch batch) {
+        UUID id = topology.snapshot().nodeIds().get(node);
         if (id == null) {
             return CompletableFuture.failedFuture(new ClusterUnavailableException("node " + node
                     + " left the cluster before its tasks were sent", null));
@@ -82,7 +110,7 @@ final class ThinBackend implements GridBackend {
                 .serviceProxy(KindlingService.NAME, KindlingService.class));
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return proxy.run(specs);
+                return proxy.run(batch);
             } catch (RuntimeException e) {
                 topology.invalidate();
                 proxies.remove(id);
@@ -92,34 +120,125 @@ final class ThinBackend implements GridBackend {
     }
 
     @Override
-    public Map<AffinityKey<String>, Object> getAll(Set<AffinityKey<String>> keys) {
-        return data.getAll(keys);
+    public CompletableFuture<CancelReport> cancel(String node, String clientId, long batch, List<Key> keys) {
+        UUID id = topology.snapshot().nodeIds().get(node);
+        if (id == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        KindlingService proxy = controls.computeIfAbsent(id, i -> client.services(client.cluster().forNodeId(i))
+                .serviceProxy(KindlingService.NAME, KindlingService.class,
+                        NodeWork.graceMillis() + ClientCore.CONTROL_TIMEOUT_MILLIS));
+        return CompletableFuture.supplyAsync(() -> proxy.cancel(clientId, batch, keys), calls);
+    }
+
+    private static <T> T await(IgniteClientFuture<T> future, long timeoutMillis, String operation) {
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException("interrupted while waiting to " + operation, e);
+        } catch (ExecutionException e) {
+            throw GridErrors.unavailable(operation, e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException(e.getCause()));
+        } catch (TimeoutException e) {
+            throw new ClusterUnavailableException("the cluster did not answer within " + timeoutMillis + " ms when "
+                    + "asked to " + operation + ": check that its servers run and are reachable", e);
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable(operation, e);
+        }
+    }
+
+    private static Map<String, Set<AffinityKey<String>>> byCache(Collection<Location> locations) {
+        Map<String, Set<AffinityKey<String>>> out = new HashMap<>();
+        for (Location l : locations) {
+            out.computeIfAbsent(l.cache(), c -> new HashSet<>()).add(l.cacheKey());
+        }
+        return out;
     }
 
     @Override
-    public void putAll(Map<AffinityKey<String>, Object> values) {
-        data.putAll(values);
+    public Map<Location, Object> getAll(Collection<Location> locations) {
+        Map<Location, Object> out = new HashMap<>();
+        for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+            Map<AffinityKey<String>, Object> got = await(cache(c.getKey()).getAllAsync(c.getValue()),
+                    ClientCore.OPERATION_TIMEOUT_MILLIS, "read values from the cluster");
+            got.forEach((k, v) -> out.put(new Location(c.getKey(), k.key(), (Integer) k.affinityKey()), v));
+        }
+        return out;
     }
 
     @Override
-    public void removeAll(Set<AffinityKey<String>> keys) {
-        data.removeAll(keys);
+    public void putAll(Map<Location, Object> values) {
+        Map<String, Map<AffinityKey<String>, Object>> byCache = new HashMap<>();
+        values.forEach((l, v) -> byCache.computeIfAbsent(l.cache(), c -> new HashMap<>()).put(l.cacheKey(), v));
+        for (Map.Entry<String, Map<AffinityKey<String>, Object>> c : byCache.entrySet()) {
+            await(cache(c.getKey()).putAllAsync(c.getValue()), ClientCore.OPERATION_TIMEOUT_MILLIS,
+                    "store values in the cluster");
+        }
     }
 
     @Override
-    public void removeAllAsync(Set<AffinityKey<String>> keys) {
-        data.removeAllAsync(keys);
+    public void removeAll(Collection<Location> locations, long timeoutMillis) {
+        for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+            await(cache(c.getKey()).removeAllAsync(c.getValue()), timeoutMillis, "remove values from the cluster");
+        }
     }
 
     @Override
-    public Set<String> holders(int partition) {
-        String owner = topology.nodeOf(partition);
-        return owner == null ? Set.of() : Set.of(owner);
+    public void removeAllAsync(Collection<Location> locations) {
+        try {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+                cache(c.getKey()).removeAllAsync(c.getValue());
+            }
+        } catch (RuntimeException e) {
+            // the data is unreachable either way
+        }
+    }
+
+    @Override
+    public Set<Location> present(Collection<Location> locations, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Map<Location, IgniteClientFuture<Boolean>> asked = new HashMap<>();
+        for (Location l : locations) {
+            asked.put(l, cache(l.cache()).containsKeyAsync(l.cacheKey()));
+        }
+        Set<Location> out = new HashSet<>();
+        for (Map.Entry<Location, IgniteClientFuture<Boolean>> a : asked.entrySet()) {
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            if (await(a.getValue(), left, "look up values in the cluster")) {
+                out.add(a.getKey());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> holders(String cache, int partition) {
+        try {
+            return new LinkedHashSet<>(anyNode.holders(cache, partition));
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("read where values are", e);
+        }
+    }
+
+    @Override
+    public void createDataCache(int replicas) {
+        try {
+            anyNode.createDataCache(replicas);
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);
+        }
     }
 
     @Override
     public long dataSize() {
-        return data.size(CachePeekMode.PRIMARY);
+        long n = 0;
+        for (String cacheName : client.cacheNames()) {
+            if (KindlingGrid.replicasOf(cacheName) >= 0) {
+                n += cache(cacheName).size(CachePeekMode.PRIMARY);
+            }
+        }
+        return n;
     }
 
     @Override
@@ -132,13 +251,17 @@ final class ThinBackend implements GridBackend {
     }
 
     @Override
-    public void renewLease(String clientId, long millis) {
-        leases.withExpirePolicy(new ModifiedExpiryPolicy(new Duration(TimeUnit.MILLISECONDS, millis))).put(clientId, Boolean.TRUE);
+    public void renewLease(String clientId, long millis, boolean wait) {
+        IgniteClientFuture<Void> put = leases.withExpirePolicy(new ModifiedExpiryPolicy(new Duration(TimeUnit.MILLISECONDS,
+                millis))).putAsync(clientId, Boolean.TRUE);
+        if (wait) {
+            await(put, ClientCore.CONTROL_TIMEOUT_MILLIS, "take a lease in the cluster");
+        }
     }
 
     @Override
     public void dropLease(String clientId) {
-        leases.remove(clientId);
+        await(leases.removeAsync(clientId), ClientCore.CONTROL_TIMEOUT_MILLIS, "drop this client's lease");
     }
 
     @Override

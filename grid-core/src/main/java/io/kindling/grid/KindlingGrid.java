@@ -19,6 +19,12 @@ import org.apache.ignite.configuration.CacheConfiguration;
  * writes a value chooses the node that keeps it: the scheduler picks a partition whose primary is
  * the node that computed the value, and a task reading it is sent to that node.
  *
+ * <p>Replicas: a value stored with {@code n} replicas goes to the cache
+ * {@link #dataCacheName(int) kindling-data-n}, the same configuration with {@code n} Ignite
+ * backups, so that Ignite keeps {@code n} more copies on distinct nodes and makes new ones after a
+ * node leaves. Its partitions have the same primaries as the default cache's (rendezvous affinity
+ * over the same partitions and nodes), so placement does not depend on the replica count.
+ *
  * <p>Writes are {@code FULL_SYNC}: with the default {@code PRIMARY_SYNC} a read on another node
  * right after a write returned stale values or null here. Values are stored as they are, except
  * null, which a cache cannot hold ({@link StoredNull}).
@@ -32,9 +38,9 @@ public final class KindlingGrid {
     private KindlingGrid() {
     }
 
-    /** The data cache's configuration, with {@code backups} copies of each value besides the primary. */
+    /** The configuration of the data cache with {@code backups} copies of each value besides the primary. */
     public static CacheConfiguration<AffinityKey<String>, Object> dataCacheConfiguration(int backups) {
-        CacheConfiguration<AffinityKey<String>, Object> c = new CacheConfiguration<>(DATA_CACHE);
+        CacheConfiguration<AffinityKey<String>, Object> c = new CacheConfiguration<>(dataCacheName(backups));
         c.setCacheMode(CacheMode.PARTITIONED);
         c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
         c.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
@@ -46,8 +52,62 @@ public final class KindlingGrid {
 
     /** The data cache, created with no backups if the cluster does not have it yet. */
     public static IgniteCache<AffinityKey<String>, Object> dataCache(Ignite ignite) {
-        IgniteCache<AffinityKey<String>, Object> cache = ignite.cache(DATA_CACHE);
-        return cache != null ? cache : ignite.getOrCreateCache(dataCacheConfiguration(0));
+        return dataCache(ignite, DATA_CACHE);
+    }
+
+    /** The most replicas a value may have (Ignite keeps fewer while the cluster has fewer nodes). */
+    public static final int MAX_REPLICAS = 8;
+
+    /**
+     * The data cache of values kept with {@code replicas} copies besides the primary:
+     * {@value #DATA_CACHE} for none, {@code kindling-data-N} otherwise.
+     */
+    public static String dataCacheName(int replicas) {
+        if (replicas < 0 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("replicas must be between 0 and " + MAX_REPLICAS + ", not " + replicas);
+        }
+        return replicas == 0 ? DATA_CACHE : DATA_CACHE + "-" + replicas;
+    }
+
+    /** The replicas of a data cache named by {@link #dataCacheName(int)}, or -1 if the name is not one. */
+    public static int replicasOf(String cache) {
+        if (DATA_CACHE.equals(cache)) {
+            return 0;
+        }
+        if (cache == null || !cache.startsWith(DATA_CACHE + "-")) {
+            return -1;
+        }
+        try {
+            int n = Integer.parseInt(cache.substring(DATA_CACHE.length() + 1));
+            return n >= 1 && n <= MAX_REPLICAS ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A data cache by name (see {@link #dataCacheName(int)}), created if the cluster does not have it yet. */
+    public static IgniteCache<AffinityKey<String>, Object> dataCache(Ignite ignite, String name) {
+        IgniteCache<AffinityKey<String>, Object> cache = ignite.cache(name);
+        if (cache != null) {
+            return cache;
+        }
+        int replicas = replicasOf(name);
+        if (replicas < 0) {
+            throw new IllegalArgumentException("'" + name + "' is not a Kindling data cache");
+        }
+        return ignite.getOrCreateCache(dataCacheConfiguration(replicas));
+    }
+
+    /** The Kindling data caches this cluster has now. */
+    public static java.util.List<String> dataCacheNames(Ignite ignite) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String name : ignite.cacheNames()) {
+            if (replicasOf(name) >= 0) {
+                out.add(name);
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
     }
 
     /** The cache key of a value stored under {@code storage} in partition {@code partition}. */

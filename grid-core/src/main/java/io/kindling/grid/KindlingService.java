@@ -1,5 +1,7 @@
 package io.kindling.grid;
 
+import io.kindling.graph.Key;
+
 import java.util.List;
 
 /**
@@ -13,11 +15,20 @@ public interface KindlingService {
     String NAME = "kindling";
 
     /** Runs a batch of tasks on this node, as the compute job a thick client sends would. */
-    List<Outcome> run(List<TaskSpec> tasks);
+    List<Outcome> run(GridBatch batch);
+
+    /** Cancels tasks of a batch that runs on this node ({@link NodeWork#cancel}). */
+    CancelReport cancel(String client, long batch, List<Key> keys);
 
     /** Passes a thin client's pending-task counts on to every node's dashboard. */
     void publishPending(String client, java.util.Map<String, Long> pendingByFunction);
 
     /** The cluster's server nodes and the data cache's partition owners, now. */
     TopologySnapshot topology();
+
+    /** The nodes holding {@code partition} of data cache {@code cache} now: its primary, then its backups. */
+    List<String> holders(String cache, int partition);
+
+    /** Makes sure the data cache of values with {@code replicas} copies exists ({@link KindlingGrid#dataCacheName}). */
+    void createDataCache(int replicas);
 }

@@ -1,10 +1,13 @@
 package io.kindling.grid;
 
+import io.kindling.graph.Key;
 import io.kindling.grid.dashboard.PendingTasks;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.services.Service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -48,8 +51,27 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     }
 
     @Override
-    public List<Outcome> run(List<TaskSpec> tasks) {
-        return RunTasks.run(ignite, tasks);
+    public List<Outcome> run(GridBatch batch) {
+        return RunTasks.run(ignite, batch);
+    }
+
+    @Override
+    public CancelReport cancel(String client, long batch, List<Key> keys) {
+        return NodeWork.of(ignite).cancel(client, batch, keys);
+    }
+
+    @Override
+    public List<String> holders(String cache, int partition) {
+        List<String> out = new ArrayList<>();
+        for (ClusterNode n : ignite.affinity(cache).mapPartitionToPrimaryAndBackups(partition)) {
+            out.add(String.valueOf(n.consistentId()));
+        }
+        return out;
+    }
+
+    @Override
+    public void createDataCache(int replicas) {
+        KindlingGrid.dataCache(ignite, KindlingGrid.dataCacheName(replicas));
     }
 
     @Override

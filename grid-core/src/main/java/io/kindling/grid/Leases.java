@@ -36,10 +36,18 @@ public final class Leases {
         return Long.getLong("kindling.reaper.millis", 2_000);
     }
 
-    /** Removes this node's primary data entries whose client holds no lease; returns how many. */
+    /** Removes this node's primary data entries (of every data cache) whose client holds no lease; returns how many. */
     public static int reap(Ignite ignite) {
-        IgniteCache<Object, BinaryObject> data = KindlingGrid.dataCache(ignite).withKeepBinary();
+        KindlingGrid.dataCache(ignite);
         IgniteCache<String, Boolean> leases = KindlingGrid.leaseCache(ignite);
+        int removed = 0;
+        for (String name : KindlingGrid.dataCacheNames(ignite)) {
+            removed += reap(ignite.cache(name).<Object, BinaryObject>withKeepBinary(), leases);
+        }
+        return removed;
+    }
+
+    private static int reap(IgniteCache<Object, BinaryObject> data, IgniteCache<String, Boolean> leases) {
         Map<Object, String> owners = new HashMap<>();
         for (Cache.Entry<Object, BinaryObject> e : data.localEntries(CachePeekMode.PRIMARY)) {
             String storage = storageOf(e.getKey());

@@ -2,19 +2,32 @@ package io.kindling.grid;
 
 import io.kindling.graph.Key;
 
-/** A task's input is not in the grid: it was released, or the node that held it left. */
+/**
+ * A value is gone from the grid and cannot be computed again: the node that held its only copy
+ * left the cluster and the value has no lineage (it was scattered, or an input it was computed
+ * from is gone too), or the whole cluster went away. The message names the key, the node that
+ * held it, and what would have kept it.
+ */
 public class LostDataException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final Key key;
+    private final String node;
 
-    public LostDataException(Key key) {
-        super("the input '" + key + "' is no longer in the grid: it was released, or the node holding it left; "
-                + "keep a future for it (or persist it) while tasks still need it");
+    /** The value of {@code key}, last held by {@code node} (null if unknown), is gone; {@code message} says why and what would have kept it. */
+    public LostDataException(Key key, String node, String message) {
+        super(message);
         this.key = key;
+        this.node = node;
     }
 
+    /** The key whose value is gone. */
     public Key key() {
         return key;
+    }
+
+    /** The node that held the value last, or null if unknown. */
+    public String node() {
+        return node;
     }
 }

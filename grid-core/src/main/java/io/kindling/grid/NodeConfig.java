@@ -36,6 +36,32 @@ public final class NodeConfig {
     /** The node attribute that tells clients how many tasks the node runs at once. */
     public static final String THREADS_ATTRIBUTE = "kindling.threads";
 
+    /**
+     * The size of Ignite's public pool for a node that runs {@code threads} tasks at once (0: one
+     * per core): room for the two batches per thread that clients keep in flight, which wait
+     * there for a task slot ({@link NodeWork}), and for a few threads stuck in cancelled tasks
+     * that ignore their interrupt. The XML configurations call this too.
+     */
+    public static int publicPoolSize(int threads) {
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return 2 * t + 4;
+    }
+
+    /** {@link #publicPoolSize(int)} of a setting given as text, as the XML configurations pass it. */
+    public static int publicPoolSize(String threads) {
+        return publicPoolSize(threads == null || threads.isBlank() ? 0 : Integer.parseInt(threads.trim()));
+    }
+
+    /** The client-connector pool of a node: thin clients' batches wait there for a task slot too. */
+    public static int connectorPoolSize(int threads) {
+        return Math.max(8, publicPoolSize(threads));
+    }
+
+    /** {@link #connectorPoolSize(int)} of a setting given as text, as the XML configurations pass it. */
+    public static int connectorPoolSize(String threads) {
+        return connectorPoolSize(threads == null || threads.isBlank() ? 0 : Integer.parseInt(threads.trim()));
+    }
+
     private String instanceName = "kindling";
     private boolean client;
     private String host = "127.0.0.1";
@@ -172,7 +198,7 @@ public final class NodeConfig {
         c.setPeerClassLoadingEnabled(peerClassLoading);
         c.setMetricsLogFrequency(0);
         c.setConnectorConfiguration(null);
-        c.setPublicThreadPoolSize(Math.max(1, threads));
+        c.setPublicThreadPoolSize(publicPoolSize(Math.max(1, threads)));
         c.setUserAttributes(java.util.Map.of(THREADS_ATTRIBUTE, String.valueOf(Math.max(1, threads))));
         c.setGridLogger(logging ? new Slf4jLogger() : new NullLogger());
         if (workDirectory != null) {
@@ -217,6 +243,7 @@ public final class NodeConfig {
             connector.setHost(host);
             connector.setPort(thinClientPort);
             connector.setPortRange(discoveryPortRange);
+            connector.setThreadPoolSize(connectorPoolSize(Math.max(1, threads)));
             // Stack traces go to thin clients so that a class missing on the servers can be named
             // to the client that sent it (anyone who may submit tasks may run code here anyway).
             connector.setThinClientConfiguration(new ThinClientConfiguration()

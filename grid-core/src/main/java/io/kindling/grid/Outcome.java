@@ -7,11 +7,19 @@ import java.io.Serializable;
 /**
  * What became of one task on a node: its value's size and, when small, the value itself (so the
  * client needs no second round trip to read it), or what it threw; and where and when it ran.
+ *
+ * <p>Two outcomes say that the task did not run, and are not its failure: {@link #missing} (an
+ * input was not in the grid, so the client must compute that input again first) and
+ * {@link #skipped} (the task was cancelled, or its client is gone, before it started).
  */
 public final class Outcome implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** What became of the task. */
+    public enum Kind { OK, FAILED, MISSING_INPUT, SKIPPED }
+
     private final Key key;
+    private final Kind kind;
     private final boolean ok;
     private final long nbytes;
     private final boolean inline;
@@ -22,10 +30,16 @@ public final class Outcome implements Serializable {
     private final long startMillis;
     private final long durationNanos;
 
-    private Outcome(Key key, boolean ok, long nbytes, boolean inline, Object value, Throwable error, String node,
-            String thread, long startMillis, long durationNanos) {
+    private final Key missingInput;
+    private final String missingStorage;
+
+    private Outcome(Key key, Kind kind, long nbytes, boolean inline, Object value, Throwable error, String node,
+            String thread, long startMillis, long durationNanos, Key missingInput, String missingStorage) {
         this.key = key;
-        this.ok = ok;
+        this.kind = kind;
+        this.ok = kind == Kind.OK;
+        this.missingInput = missingInput;
+        this.missingStorage = missingStorage;
         this.nbytes = nbytes;
         this.inline = inline;
         this.value = value;
@@ -36,16 +50,40 @@ public final class Outcome implements Serializable {
         this.durationNanos = durationNanos;
     }
 
-    static Outcome success(Key key, long nbytes, boolean inline, Object value, String node, String thread,
+    public static Outcome success(Key key, long nbytes, boolean inline, Object value, String node, String thread,
             long startMillis, long durationNanos) {
-        return new Outcome(key, true, nbytes, inline, inline ? value : null, null, node, thread, startMillis,
-                durationNanos);
+        return new Outcome(key, Kind.OK, nbytes, inline, inline ? value : null, null, node, thread, startMillis,
+                durationNanos, null, null);
     }
 
     /** A task that threw {@code error}, or that could not run. */
     public static Outcome failure(Key key, Throwable error, String node, String thread, long startMillis,
             long durationNanos) {
-        return new Outcome(key, false, 0, false, null, error, node, thread, startMillis, durationNanos);
+        return new Outcome(key, Kind.FAILED, 0, false, null, error, node, thread, startMillis, durationNanos, null, null);
+    }
+
+    /** The task did not run: its input {@code input}, stored under {@code storage}, was not in the grid. */
+    public static Outcome missing(Key key, Key input, String storage, String node) {
+        return new Outcome(key, Kind.MISSING_INPUT, 0, false, null, null, node, null, 0, 0, input, storage);
+    }
+
+    /** The task did not run: it was cancelled, or its client went away, before it started. */
+    public static Outcome skipped(Key key, String node) {
+        return new Outcome(key, Kind.SKIPPED, 0, false, null, null, node, null, 0, 0, null, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** For {@link Kind#MISSING_INPUT}: the input that was not in the grid. */
+    public Key missingInput() {
+        return missingInput;
+    }
+
+    /** For {@link Kind#MISSING_INPUT}: the storage name under which the input was looked for. */
+    public String missingStorage() {
+        return missingStorage;
     }
 
     public Key key() {

@@ -4,7 +4,6 @@ import io.kindling.graph.Key;
 import io.kindling.graph.Task;
 import io.kindling.grid.dashboard.TaskEvents;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.affinity.AffinityKey;
 import org.apache.ignite.internal.util.lang.GridPeerDeployAware;
 import org.apache.ignite.lang.IgniteCallable;
@@ -21,14 +20,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Ignite job that runs a batch of Kindling tasks on one node: it reads every input the batch
- * needs in one {@code getAll} (local when placement did its job), runs the tasks in order, writes
- * the results in one {@code putAll} to partitions this node owns, and returns an {@link Outcome}
- * per task. One job carries many tasks because Ignite's per-job cost, not the tasks, dominates
- * small work.
+ * The Ignite job that runs a batch of Kindling tasks on one node: it takes one of the node's task
+ * slots ({@link NodeWork}), reads every input the batch needs in one {@code getAll} per data cache
+ * (local when placement did its job), runs the tasks in order, writes the results in one
+ * {@code putAll} per cache to partitions this node owns, and returns an {@link Outcome} per task.
+ * One job carries many tasks because Ignite's per-job cost, not the tasks, dominates small work.
  *
  * <p>Results are in the cache before the job returns, so a dependent task sent anywhere right
- * after finds them. A task that throws does not stop the others.
+ * after finds them. A task that throws does not stop the others. A task whose input is not in the
+ * grid does not run: its outcome names the input ({@link Outcome#missing}), so that the client
+ * computes the input again. Between tasks the batch checks whether it was cancelled or its client
+ * died; user code runs under the {@link ExitGuard}.
  *
  * <p>Peer class loading: Ignite picks the class loader that resolves a job's classes from the
  * job's class, and this class is on every server, so by default the user functions inside a batch
@@ -37,21 +39,22 @@ import java.util.Set;
  * loading on, the servers load the functions' classes from the client that sent them.
  */
 public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDeployAware {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     /** Values estimated below this many bytes travel back inside the outcome. */
     public static final long INLINE_BYTES = 64 * 1024;
 
-    private final List<TaskSpec> tasks;
+    private final GridBatch batch;
 
     @IgniteInstanceResource
     private transient Ignite ignite;
 
-    public RunTasks(List<TaskSpec> tasks) {
-        this.tasks = tasks;
+    public RunTasks(GridBatch batch) {
+        this.batch = batch;
     }
 
     @Override
     public Class<?> deployClass() {
+        List<TaskSpec> tasks = batch.tasks();
         return tasks.isEmpty() ? RunTasks.class : tasks.get(0).task().function().getClass();
     }
 
@@ -62,71 +65,125 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
 
     @Override
     public List<Outcome> call() {
-        return run(ignite, tasks);
+        return run(ignite, batch);
     }
 
-    /** Runs {@code tasks} on the node {@code ignite}, in this thread (what the job and the Kindling service do). */
-    public static List<Outcome> run(Ignite ignite, List<TaskSpec> tasks) {
-        IgniteCache<AffinityKey<String>, Object> cache = KindlingGrid.dataCache(ignite);
+    /** Runs {@code batch} on the node {@code ignite}, in this thread (what the job and the Kindling service do). */
+    public static List<Outcome> run(Ignite ignite, GridBatch batch) {
+        ExitGuard.install();
+        List<TaskSpec> tasks = batch.tasks();
         String node = String.valueOf(ignite.cluster().localNode().consistentId());
+        NodeWork work = NodeWork.of(ignite);
+        NodeWork.Running running = work.start(batch);
+        if (running == null) {
+            List<Outcome> skipped = new ArrayList<>(tasks.size());
+            for (TaskSpec spec : tasks) {
+                skipped.add(Outcome.skipped(spec.key(), node));
+            }
+            return skipped;
+        }
+        try {
+            runTasks(ignite, node, running);
+            Map<String, Map<AffinityKey<String>, Object>> results = running.flush();
+            if (results != null) {
+                store(ignite, results);
+            }
+        } finally {
+            work.finish(running);
+        }
+        synchronized (running) {
+            return new ArrayList<>(running.outcomes);
+        }
+    }
+
+    private static void runTasks(Ignite ignite, String node, NodeWork.Running running) {
+        List<TaskSpec> tasks = running.batch.tasks();
         String thread = Thread.currentThread().getName();
         TaskEvents.Recorder events = TaskEvents.forNode(ignite.name()).recorder();
-        // Inputs computed earlier in this batch are read from its results; the rest from the cache.
+        int[] inTask = ExitGuard.marker();
+        // Inputs computed earlier in this batch are read from its results; the rest from the caches.
         Set<AffinityKey<String>> produced = new HashSet<>();
         for (TaskSpec spec : tasks) {
             produced.add(KindlingGrid.cacheKey(spec.storage(), spec.partition()));
         }
-        Map<Key, AffinityKey<String>> inputKeys = new HashMap<>();
-        Set<AffinityKey<String>> fetch = new HashSet<>();
+        Map<Key, AffinityKey<String>> where = new HashMap<>();
+        Map<String, Set<AffinityKey<String>>> fetch = new HashMap<>();
         for (TaskSpec spec : tasks) {
-            Key[] in = spec.inputs();
-            for (int i = 0; i < in.length; i++) {
+            for (int i = 0; i < spec.inputs().length; i++) {
                 AffinityKey<String> k = KindlingGrid.cacheKey(spec.inputStorage()[i], spec.inputPartitions()[i]);
-                inputKeys.putIfAbsent(in[i], k);
+                where.putIfAbsent(spec.inputs()[i], k);
                 if (!produced.contains(k)) {
-                    fetch.add(k);
+                    fetch.computeIfAbsent(spec.inputCache(i), c -> new HashSet<>()).add(k);
                 }
             }
         }
-        Map<AffinityKey<String>, Object> inputs = new HashMap<>(fetch.isEmpty() ? Map.of() : cache.getAll(fetch));
-        Map<AffinityKey<String>, Object> results = new HashMap<>();
-        List<Outcome> outcomes = new ArrayList<>(tasks.size());
-        for (TaskSpec spec : tasks) {
-            long startMillis = System.currentTimeMillis();
-            long t0 = System.nanoTime();
-            Task task = spec.task();
-            events.started(task, startMillis);
-            try {
-                Key missing = firstMissing(spec, inputKeys, inputs);
-                if (missing != null) {
-                    throw new LostDataException(missing);
-                }
-                Object value = task.run(k -> KindlingGrid.fromStored(inputs.get(inputKeys.get(k))));
-                long nbytes = Sizes.of(value);
-                AffinityKey<String> stored = KindlingGrid.cacheKey(spec.storage(), spec.partition());
-                results.put(stored, KindlingGrid.toStored(value));
-                inputs.put(stored, KindlingGrid.toStored(value));
-                outcomes.add(Outcome.success(task.key(), nbytes, nbytes < INLINE_BYTES, value, node, thread, startMillis,
-                        System.nanoTime() - t0));
-            } catch (Throwable e) {
-                outcomes.add(Outcome.failure(task.key(), shippable(e), node, thread, startMillis, System.nanoTime() - t0));
+        Map<AffinityKey<String>, Object> inputs = new HashMap<>();
+        for (Map.Entry<String, Set<AffinityKey<String>>> f : fetch.entrySet()) {
+            inputs.putAll(KindlingGrid.dataCache(ignite, f.getKey()).getAll(f.getValue()));
+        }
+        for (int t = 0; t < tasks.size(); t++) {
+            TaskSpec spec = tasks.get(t);
+            Boolean run = running.begin(t, node);
+            if (run == null) {
+                return;
             }
-            events.finished(spec.inputs(), outcomes.get(outcomes.size() - 1));
+            if (!run) {
+                continue;
+            }
+            Outcome outcome;
+            AffinityKey<String> stored = null;
+            Object storedValue = null;
+            int missing = firstMissing(spec, inputs);
+            if (missing >= 0) {
+                outcome = Outcome.missing(spec.key(), spec.inputs()[missing], spec.inputStorage()[missing], node);
+            } else {
+                long startMillis = System.currentTimeMillis();
+                long t0 = System.nanoTime();
+                Task task = spec.task();
+                events.started(task, startMillis);
+                try {
+                    Object value;
+                    inTask[0]++;
+                    try {
+                        value = task.run(k -> KindlingGrid.fromStored(inputs.get(where.get(k))));
+                    } finally {
+                        inTask[0]--;
+                    }
+                    long nbytes = Sizes.of(value);
+                    stored = KindlingGrid.cacheKey(spec.storage(), spec.partition());
+                    storedValue = KindlingGrid.toStored(value);
+                    inputs.put(stored, storedValue);
+                    outcome = Outcome.success(task.key(), nbytes, nbytes < INLINE_BYTES, value, node, thread, startMillis,
+                            System.nanoTime() - t0);
+                } catch (Throwable e) {
+                    outcome = Outcome.failure(task.key(), shippable(e), node, thread, startMillis, System.nanoTime() - t0);
+                }
+                events.finished(spec.inputs(), outcome);
+            }
+            if (!running.end(outcome, spec.cache(), stored, storedValue)) {
+                return;
+            }
         }
-        if (!results.isEmpty()) {
-            cache.putAll(results);
-        }
-        return outcomes;
     }
 
-    private static Key firstMissing(TaskSpec spec, Map<Key, AffinityKey<String>> inputKeys,
-            Map<AffinityKey<String>, Object> inputs) {
-        for (Key k : spec.inputs()) {
-            if (!inputs.containsKey(inputKeys.get(k))) {
-                return k;
+    /** Writes results, one {@code putAll} per data cache. */
+    static void store(Ignite ignite, Map<String, Map<AffinityKey<String>, Object>> results) {
+        for (Map.Entry<String, Map<AffinityKey<String>, Object>> r : results.entrySet()) {
+            if (!r.getValue().isEmpty()) {
+                KindlingGrid.dataCache(ignite, r.getKey()).putAll(r.getValue());
             }
         }
-        return null;
+    }
+
+    /** The index of the first input of {@code spec} that is not in {@code inputs}, or -1. */
+    private static int firstMissing(TaskSpec spec, Map<AffinityKey<String>, Object> inputs) {
+        Key[] in = spec.inputs();
+        for (int i = 0; i < in.length; i++) {
+            if (!inputs.containsKey(KindlingGrid.cacheKey(spec.inputStorage()[i], spec.inputPartitions()[i]))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The error itself if it can travel back to the client; otherwise a stand-in with its text and stack. */

@@ -4,6 +4,7 @@ import io.kindling.graph.Fn1;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
 import io.kindling.graph.Tokens;
+import io.kindling.grid.GridBatch;
 import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.Outcome;
 import io.kindling.grid.RunTasks;
@@ -41,10 +42,12 @@ final class RealOutcomes {
                 Key key = Key.of("inc", 0x1000L + n);
                 String storage = key + "#dashboard-test." + Long.toHexString(Tokens.unique());
                 int partition = n % KindlingGrid.PARTITIONS;
-                specs.add(new TaskSpec(Task.of(key, INC, n), storage, partition, new Key[0], new String[0], new int[0]));
+                specs.add(new TaskSpec(Task.of(key, INC, n), null, storage, partition, new Key[0], null, new String[0],
+                        new int[0]));
                 stored.add(KindlingGrid.cacheKey(storage, partition));
             }
-            batches.add(ignite.compute(ignite.cluster().forNode(node)).call(new RunTasks(specs)));
+            batches.add(ignite.compute(ignite.cluster().forNode(node)).call(new RunTasks(new GridBatch("dashboard-test", null,
+                    n, specs))));
         }
         KindlingGrid.dataCache(ignite).removeAll(stored);
         return batches;

@@ -87,6 +87,7 @@ final class ClusterView {
             w.put("memoryLimitBytes", r.memoryLimitBytes);
             w.put("keys", r.keys);
             w.put("running", r.running.size());
+            w.put("stuck", r.stuck.size());
             w.put("done", done);
             w.put("erred", erred);
             w.put("heapUsedBytes", r.heapUsedBytes);
@@ -95,7 +96,7 @@ final class ClusterView {
             List<Map<String, Object>> running = new ArrayList<>();
             for (TaskEvent e : r.running) {
                 running.add(Map.of("key", e.key().toString(), "function", e.function(), "thread", e.thread(),
-                        "start", e.startMillis()));
+                        "start", e.startMillis(), "stuck", r.stuck.contains(e.thread())));
             }
             w.put("processing", running);
             out.add(w);

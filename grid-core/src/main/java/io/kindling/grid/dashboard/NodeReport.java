@@ -2,6 +2,7 @@ package io.kindling.grid.dashboard;
 
 import io.kindling.grid.KindlingGrid;
 import io.kindling.grid.NodeConfig;
+import io.kindling.grid.NodeWork;
 import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -44,6 +45,8 @@ final class NodeReport implements Serializable {
     double cpuLoad;
     long recorded;
     List<TaskEvent> running;
+    /** Names of threads that go on running a cancelled task that ignores its interrupt. */
+    List<String> stuck;
     Map<String, long[]> functions;
 
     /** Makes the report of the node it runs on (an internal job: see {@link ClusterView}). */
@@ -73,6 +76,10 @@ final class NodeReport implements Serializable {
             r.cpuLoad = metrics.getCurrentCpuLoad();
             r.recorded = events.recorded();
             r.running = new ArrayList<>(events.running());
+            r.stuck = new ArrayList<>();
+            for (NodeWork.StuckTask t : NodeWork.of(ignite).stuck()) {
+                r.stuck.add(t.thread());
+            }
             r.functions = events.functionCounts();
             return r;
         }
