@@ -9,10 +9,13 @@ import java.util.List;
 /**
  * A client in a JVM of its own, for {@link LeaseTest}: it connects (thin or thick), puts data on
  * the cluster and keeps futures for it, says {@value #HOLDING}, then waits to be killed.
- * Arguments: {@code thin HOST:PORT} or {@code thick DISCOVERY_PORT}.
+ * Arguments: {@code thin HOST:PORT} or {@code thick DISCOVERY_PORT}, and {@code work} to also
+ * submit {@value #SLOW_TASKS} tasks of {@value #SLOW_MILLIS} ms each before saying so.
  */
 public final class LeaseHolder {
     static final String HOLDING = "HOLDING";
+    static final int SLOW_TASKS = 400;
+    static final long SLOW_MILLIS = 50;
 
     private LeaseHolder() {
     }
@@ -29,11 +32,24 @@ public final class LeaseHolder {
         List<Future<Integer>> data = client.scatter(List.of(10, 20, 30));
         List<Future<Integer>> results = client.map(Ops::inc, List.of(1, 2, 3, 4));
         client.gather(results);
-        System.out.println(HOLDING + " " + (data.size() + results.size()));
+        List<Future<Integer>> slow = List.of();
+        if (args.length > 2 && args[2].equals("work")) {
+            List<Integer> items = new java.util.ArrayList<>();
+            for (int i = 0; i < SLOW_TASKS; i++) {
+                items.add(i);
+            }
+            slow = client.map(LeaseHolder::slow, items);
+        }
+        System.out.println(HOLDING + " " + (data.size() + results.size() + slow.size()));
         System.out.flush();
         while (System.in.read() >= 0) {
             // held until killed
         }
         client.close();
+    }
+
+    public static int slow(int x) throws InterruptedException {
+        Thread.sleep(SLOW_MILLIS);
+        return x;
     }
 }

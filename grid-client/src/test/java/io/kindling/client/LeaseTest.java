@@ -1,6 +1,9 @@
 package io.kindling.client;
 
 import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.dashboard.TaskEvents;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CachePeekMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client killed with {@code kill -9} while holding futures leaves no data behind: once its lease
- * runs out, the servers' reapers remove what it wrote. The lease is shortened to 1.5 s and the
- * reaper runs every 0.5 s here (10 s and 2 s by default).
+ * runs out, the servers' reapers remove what it wrote; and the nodes stop running its tasks. The
+ * lease is shortened to 1.5 s and the reaper runs every 0.5 s here (10 s and 2 s by default).
  */
 class LeaseTest {
     private static LocalCluster cluster;
@@ -41,9 +44,8 @@ class LeaseTest {
         return KindlingGrid.dataCache(cluster.ignite()).sizeLong(CachePeekMode.PRIMARY);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"thin", "thick"})
-    void killedClient_dataReclaimedAfterLease(String mode) throws Exception {
+    /** Starts a client JVM ({@link LeaseHolder}) and waits until it holds its data. */
+    private static Process holder(String mode, boolean work) throws Exception {
         String discovery = cluster.discoveryAddresses();
         String where = mode.equals("thin") ? cluster.thinClientAddress()
                 : discovery.substring(discovery.indexOf(':') + 1, discovery.indexOf(".."));
@@ -51,19 +53,71 @@ class LeaseTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JvmOptions.addOpens());
         command.addAll(List.of("-Dkindling.lease.millis=1500", "-cp", System.getProperty("java.class.path"),
-                LeaseHolder.class.getName(), mode, where));
+                LeaseHolder.class.getName(), mode, where, work ? "work" : "hold"));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith(LeaseHolder.HOLDING)) {
+            seen.append(line).append('\n');
+        }
+        if (line == null) {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the client never held its data:\n" + seen);
+        }
+        return child;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"thin", "thick"})
+    void killedClient_dataReclaimedAfterLease(String mode) throws Exception {
+        Process child = holder(mode, false);
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            StringBuilder seen = new StringBuilder();
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith(LeaseHolder.HOLDING)) {
-                seen.append(line).append('\n');
-            }
-            assertTrue(line != null, "the client never held its data:\n" + seen);
             assertTrue(dataSize() >= 7, "the client's data is on the cluster: " + dataSize());
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            GridFixture.awaitCondition("the dead client's data to be reclaimed", () -> dataSize() == 0);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Tasks of the function {@code slow} that the nodes have run or are running. */
+    private static long slowTasksStarted() {
+        long n = 0;
+        for (Ignite node : Ignition.allGrids()) {
+            TaskEvents events = TaskEvents.forNode(node.name());
+            long[] counts = events.functionCounts().get("slow");
+            n += counts == null ? 0 : counts[0] + counts[1];
+            n += events.running().stream().filter(e -> e.function().equals("slow")).count();
+        }
+        return n;
+    }
+
+    private static boolean slowTaskRunning() {
+        for (Ignite node : Ignition.allGrids()) {
+            if (TaskEvents.forNode(node.name()).running().stream().anyMatch(e -> e.function().equals("slow"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"thin", "thick"})
+    void killedClient_nodesStopRunningItsTasks(String mode) throws Exception {
+        long before = slowTasksStarted();
+        Process child = holder(mode, true);
+        try {
+            GridFixture.awaitCondition("the client's tasks to run", LeaseTest::slowTaskRunning);
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            GridFixture.awaitCondition("the nodes to stop the dead client's tasks", () -> !slowTaskRunning());
+            long ran = slowTasksStarted() - before;
+            assertTrue(ran < LeaseHolder.SLOW_TASKS / 2, ran + " of " + LeaseHolder.SLOW_TASKS
+                    + " tasks ran: the nodes went on with a dead client's work");
             GridFixture.awaitCondition("the dead client's data to be reclaimed", () -> dataSize() == 0);
         } finally {
             child.destroyForcibly();
