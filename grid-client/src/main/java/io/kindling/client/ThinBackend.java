@@ -39,12 +39,16 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
  * which the thin client reaches directly since it connects to every server), and that node runs
  * them as a thick client's job would. Data calls use the thin cache API and its futures
  * ({@code IgniteClientFuture}), each waited for within a bound. Service proxies are synchronous,
- * so batches in flight each hold a thread of this backend's pool, which stops on close.
+ * so batches in flight each hold a thread of this backend's pool, which stops on close. Batches
+ * use a second connection whose calls have no timeout (the thin protocol's call timeout would
+ * fail every task that runs longer); everything else keeps the configured bound.
  */
 final class ThinBackend implements GridBackend {
     private static final AtomicInteger BACKENDS = new AtomicInteger();
 
     private final IgniteClient client;
+    /** A second connection, without the call timeout, for batches: tasks may run for as long as they need. */
+    private final IgniteClient batches;
     private final String name;
     private final Map<String, ClientCache<AffinityKey<String>, Object>> caches = new ConcurrentHashMap<>();
     private final ClientCache<String, Boolean> leases;
@@ -54,8 +58,9 @@ final class ThinBackend implements GridBackend {
     private final Map<UUID, KindlingService> proxies = new ConcurrentHashMap<>();
     private final Map<UUID, KindlingService> controls = new ConcurrentHashMap<>();
 
-    ThinBackend(IgniteClient client, String name) {
+    ThinBackend(IgniteClient client, IgniteClient batches, String name) {
         this.client = client;
+        this.batches = batches;
         this.name = name;
         this.leases = client.cache(KindlingGrid.LEASE_CACHE);
         this.anyNode = client.services(client.cluster().forServers()).serviceProxy(KindlingService.NAME,
@@ -106,7 +111,7 @@ final class ThinBackend implements GridBackend {
             return CompletableFuture.failedFuture(new ClusterUnavailableException("node " + node
                     + " left the cluster before its tasks were sent", null));
         }
-        KindlingService proxy = proxies.computeIfAbsent(id, i -> client.services(client.cluster().forNodeId(i))
+        KindlingService proxy = proxies.computeIfAbsent(id, i -> batches.services(batches.cluster().forNodeId(i))
                 .serviceProxy(KindlingService.NAME, KindlingService.class));
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -267,6 +272,7 @@ final class ThinBackend implements GridBackend {
     @Override
     public void close() {
         calls.shutdownNow();
+        batches.close();
         client.close();
     }
 }

@@ -28,10 +28,17 @@ final class ThinConnection {
         } catch (ClientException e) {
             throw explain(options, e);
         }
+        IgniteClient batches = null;
         try {
-            return new ThinBackend(client, options.describe());
+            // Batches run as long as their tasks take: their calls go over a connection without
+            // the call timeout (a node that dies under them is seen by the client's topology watch).
+            batches = Ignition.startClient(options.toConfiguration(0));
+            return new ThinBackend(client, batches, options.describe());
         } catch (RuntimeException e) {
             client.close();
+            if (batches != null) {
+                batches.close();
+            }
             if (e.getMessage() != null && e.getMessage().contains(KindlingService.NAME)) {
                 throw new IllegalStateException("the cluster at " + options.describe() + " runs no Kindling service: "
                         + "start its servers with bin/kindling-server (or call KindlingServer.install on it)", e);

@@ -76,7 +76,10 @@ public final class ThinOptions {
                 timeout);
     }
 
-    /** How long a call may wait for the servers (default 10 s). */
+    /**
+     * How long a call may wait for the servers (default 10 s). Tasks may run longer: batches
+     * travel on a connection of their own without this bound.
+     */
     public ThinOptions timeout(Duration timeout) {
         return new ThinOptions(addresses, user, password, trustStore, trustStorePassword, keyStore, keyStorePassword,
                 timeout);
@@ -95,10 +98,15 @@ public final class ThinOptions {
     }
 
     ClientConfiguration toConfiguration() {
+        return toConfiguration((int) timeout.toMillis());
+    }
+
+    /** The configuration with {@code timeoutMillis} as the bound of each call (0: none). */
+    ClientConfiguration toConfiguration(int timeoutMillis) {
         ClientConfiguration c = new ClientConfiguration()
                 .setAddresses(addresses)
                 .setPartitionAwarenessEnabled(true)
-                .setTimeout((int) timeout.toMillis());
+                .setTimeout(timeoutMillis);
         if (user != null) {
             c.setUserName(user).setUserPassword(password);
         }

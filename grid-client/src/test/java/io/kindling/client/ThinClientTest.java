@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -69,5 +70,18 @@ class ThinClientTest {
         assertInstanceOf(ClassNotOnServersException.class, e, String.valueOf(e));
         assertEquals("extra.Doubler", ((ClassNotOnServersException) e).className());
         assertTrue(e.getMessage().contains("--classpath"), e.getMessage());
+    }
+
+    public static int sleepThenInc(int x) throws InterruptedException {
+        Thread.sleep(3000);
+        return x + 1;
+    }
+
+    @Test
+    void taskRunningLongerThanTheCallTimeout_finishes() {
+        try (Client c = Client.connect(ThinOptions.to(GRID.cluster().thinClientAddress()).timeout(Duration.ofSeconds(1)))) {
+            assertEquals(2, c.pure(false).submit(ThinClientTest::sleepThenInc, 1).result(Duration.ofSeconds(60)),
+                    "a task of 3 s through a thin client whose calls time out after 1 s");
+        }
     }
 }
