@@ -39,16 +39,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first cost a thread switch on every round trip. User code never runs there: callbacks and
  * {@code CompletableFuture} stages run on the client's callback thread, so a slow callback cannot
  * stall the client. The client's event thread releases keys whose {@link Future} objects were
- * garbage-collected (phantom references, drained every {@value #COLLECT_MILLIS} ms), renews the
- * lease without waiting, and watches the topology ({@link #recover}); its background thread tells the
- * dashboards what is pending, a call that can block while the cluster is in trouble. All stop
- * when the client closes.
+ * garbage-collected (phantom references, drained every {@value #COLLECT_MILLIS} ms) and renews the
+ * lease every second, without waiting (servers stop the work of a client that falls silent); its
+ * watch thread watches the topology ({@link #recover}), which may wait for the cluster; its
+ * background thread tells the dashboards what is pending, a call that can block while the
+ * cluster is in trouble. All stop when the client closes.
  *
- * <p>Failures. Every {@value #WATCH_MILLIS} ms ({@value #THIN_WATCH_MILLIS} ms for a thin client; and at once when a batch fails because of its
- * node) the event thread reads the topology. When servers left, it asks the grid which of the
- * values they may have held are still there (one lookup per value, within
- * {@value #CONTROL_TIMEOUT_MILLIS} ms) and hands the state the nodes and the values that are gone;
- * the state reschedules. When no server is left, or the cluster cannot be reached, the state is
+ * <p>Failures. Every {@value #WATCH_MILLIS} ms ({@value #THIN_WATCH_MILLIS} ms for a thin client,
+ * and at once when a batch fails because of its node) the watch thread reads the topology. When
+ * servers left, the values without replicas whose partition they owned are gone; for values with
+ * replicas it asks the grid which are still there (one lookup per value, within
+ * {@value #CONTROL_TIMEOUT_MILLIS} ms); it hands the state the nodes and the values that are gone,
+ * and the state reschedules. When no server is left, or the cluster cannot be reached, the state is
  * told the cluster went away. A reader that finds a value missing reports it the same way
  * ({@link #dataMissing}). Closing waits at most {@value #CLOSE_TIMEOUT_MILLIS} ms for the cluster.
  */
@@ -75,6 +77,7 @@ final class ClientCore implements AutoCloseable {
     final Topology topology;
     final ClientState state;
     final ScheduledExecutorService events;
+    final ScheduledExecutorService watcher;
     final ExecutorService background;
     final ExecutorService callbacks;
     private final UUID clientNode;
@@ -114,12 +117,14 @@ final class ClientCore implements AutoCloseable {
         backend.renewLease(clientId, lease, true);
         number = CLIENTS.incrementAndGet();
         this.events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number));
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number + "-watch"));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-client-" + number + "-io"));
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + number));
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
-        events.scheduleWithFixedDelay(this::renewLease, lease / 3, lease / 3, TimeUnit.MILLISECONDS);
+        long renew = io.kindling.grid.Leases.renewMillis();
+        events.scheduleWithFixedDelay(this::renewLease, renew, renew, TimeUnit.MILLISECONDS);
         long watch = clientNode != null ? WATCH_MILLIS : THIN_WATCH_MILLIS;
-        events.scheduleWithFixedDelay(this::watch, watch, watch, TimeUnit.MILLISECONDS);
+        watcher.scheduleWithFixedDelay(this::watch, watch, watch, TimeUnit.MILLISECONDS);
         events.scheduleWithFixedDelay(() -> background.execute(this::publishPending), 1, 1, TimeUnit.SECONDS);
     }
 
@@ -278,7 +283,7 @@ final class ClientCore implements AutoCloseable {
 
     /** Carries out what the state asks for: batches to send, futures to complete, data to delete, tasks to stop. */
     void pump() {
-        List<ClientState.Batch> batches;
+        List<Batch> batches;
         List<ClientState.Completion> completed;
         List<Location> deletions;
         List<ClientState.CancelOrder> cancels;
@@ -288,7 +293,7 @@ final class ClientCore implements AutoCloseable {
             deletions = state.drainDeletions();
             cancels = state.drainCancels();
         }
-        for (ClientState.Batch b : batches) {
+        for (Batch b : batches) {
             send(b);
         }
         for (ClientState.Completion c : completed) {
@@ -305,7 +310,7 @@ final class ClientCore implements AutoCloseable {
     }
 
     /** The state's batches; a cluster that cannot be reached counts as one without nodes. */
-    private List<ClientState.Batch> takeBatches() {
+    private List<Batch> takeBatches() {
         try {
             return state.takeBatches(MAX_BATCH);
         } catch (RuntimeException e) {
@@ -314,7 +319,7 @@ final class ClientCore implements AutoCloseable {
         }
     }
 
-    private void send(ClientState.Batch batch) {
+    private void send(Batch batch) {
         CompletableFuture<List<Outcome>> f;
         try {
             f = backend.run(batch.node, new GridBatch(clientId, clientNode, batch.id, batch.specs));
@@ -330,7 +335,7 @@ final class ClientCore implements AutoCloseable {
                 ? error.getCause() : error;
     }
 
-    private void onBatch(ClientState.Batch batch, List<Outcome> outcomes, Throwable error) {
+    private void onBatch(Batch batch, List<Outcome> outcomes, Throwable error) {
         if (outcomes != null) {
             TaskStream.observe(outcomes);
         }
@@ -385,7 +390,7 @@ final class ClientCore implements AutoCloseable {
 
     private void recoverSoon() {
         try {
-            events.execute(this::watch);
+            watcher.execute(this::watch);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             // the client is closing
         }
@@ -394,7 +399,7 @@ final class ClientCore implements AutoCloseable {
     /**
      * Reads the topology and hands the state what changed: nodes that left and the values lost
      * with them, orphaned batches whose node is still there, or a cluster that went away. Called
-     * by the event thread, and by user threads that need an up-to-date view (whoHas).
+     * by the watch thread, and by user threads that need an up-to-date view (whoHas).
      */
     void recover() {
         if (closed) {
@@ -428,29 +433,44 @@ final class ClientCore implements AutoCloseable {
                 }
             }
             List<KeyEntry> candidates;
-            List<ClientState.Batch> orphans;
+            List<Batch> orphans;
+            Map<KeyEntry, Location> seen = new HashMap<>();
             synchronized (state) {
                 candidates = left.isEmpty() ? List.of() : state.inMemoryOn(left, knownOwners);
+                for (KeyEntry e : candidates) {
+                    seen.put(e, Location.of(e));
+                }
                 orphans = state.orphans();
             }
-            Map<KeyEntry, Location> where = new LinkedHashMap<>();
+            // A value without replicas lived on its partition's owner: lost if that owner left. One
+            // with replicas may have a copy left: the grid is asked (one lookup per value).
+            List<KeyEntry> lost = new ArrayList<>();
+            Map<KeyEntry, Location> ask = new LinkedHashMap<>();
             for (KeyEntry e : candidates) {
-                where.put(e, Location.of(e));
+                if (e.replicas == 0) {
+                    String owner = knownOwners != null && e.partition >= 0 && e.partition < knownOwners.length
+                            && knownOwners[e.partition] != null ? knownOwners[e.partition] : e.node;
+                    if (left.contains(owner)) {
+                        lost.add(e);
+                    }
+                } else {
+                    ask.put(e, seen.get(e));
+                }
             }
-            Set<Location> present = where.isEmpty() ? Set.of()
-                    : backend.present(new HashSet<>(where.values()), CONTROL_TIMEOUT_MILLIS);
+            Set<Location> present = ask.isEmpty() ? Set.of()
+                    : backend.present(new HashSet<>(ask.values()), CONTROL_TIMEOUT_MILLIS);
             synchronized (state) {
                 if (!left.isEmpty()) {
-                    List<KeyEntry> lost = new ArrayList<>();
-                    where.forEach((e, l) -> {
-                        if (!present.contains(l) && e.state == KeyEntry.State.MEMORY && l.equals(Location.of(e))) {
+                    ask.forEach((e, l) -> {
+                        if (!present.contains(l)) {
                             lost.add(e);
                         }
                     });
+                    lost.removeIf(e -> e.state != KeyEntry.State.MEMORY || !seen.get(e).equals(Location.of(e)));
                     state.nodesLeft(left, lost);
                 }
                 long t = System.nanoTime();
-                for (ClientState.Batch b : orphans) {
+                for (Batch b : orphans) {
                     if (nodes.contains(b.node) && t - b.orphanedNanos > TimeUnit.MILLISECONDS.toNanos(ORPHAN_MILLIS)) {
                         state.batchRetry(b, b.failure);
                     }
@@ -541,6 +561,7 @@ final class ClientCore implements AutoCloseable {
             c.done().complete(c.resolution());
         }
         events.shutdownNow();
+        watcher.shutdownNow();
         background.shutdownNow();
         callbacks.shutdown();
         references.clear();
@@ -566,6 +587,7 @@ final class ClientCore implements AutoCloseable {
         cleanup.start();
         awaitThread(cleanup, deadline);
         awaitTermination(events, deadline);
+        awaitTermination(watcher, deadline);
         awaitTermination(background, deadline);
         awaitTermination(callbacks, deadline);
     }

@@ -32,12 +32,8 @@ import java.util.function.Function;
  * the grid), {@link #drainCancels} (running tasks to stop) and {@link #drainCompleted} (futures to
  * complete).
  *
- * <p>Placement: a ready task prefers the node that holds the most bytes of its inputs; a task
- * without inputs prefers none and goes to whichever node has a free slot. Each node has at most
- * two batches per task thread in flight; a batch takes the node's preferred tasks first, then
- * free ones, up to an even share of what is ready. A task's result goes to a partition whose
- * primary is the node that computes it, so the value stays where it was made. A batch also
- * carries the waiting tasks that its own tasks make computable ({@link #chainDependents}).
+ * <p>Placement (which node runs what, in which batches) is {@link Placement}'s, a part of this
+ * state under the same lock.
  *
  * <p>Lifetime: a key's data stays while it is needed: held (a live {@link Future}, a persisted
  * graph) or read by a task that has not finished. When nothing needs it, its data is deleted; the
@@ -67,31 +63,6 @@ import java.util.function.Function;
  * they are read and validated together, as Dask's scheduler and worker state machines are.
  */
 final class ClientState {
-    /** Tasks for one node, with the specs they were sent as. */
-    static final class Batch {
-        final long id;
-        final String node;
-        final List<KeyEntry> entries;
-        final List<TaskSpec> specs;
-        /** The batch failed in a way that may mean its node is gone: the next topology check decides. */
-        boolean orphaned;
-        /** When it was orphaned ({@link System#nanoTime}, set by the client) and why. */
-        long orphanedNanos;
-        Throwable failure;
-
-        Batch(long id, String node, List<KeyEntry> entries, List<TaskSpec> specs) {
-            this.id = id;
-            this.node = node;
-            this.entries = entries;
-            this.specs = specs;
-        }
-
-        @Override
-        public String toString() {
-            return "batch " + id + " on " + node + " (" + entries.size() + " tasks)";
-        }
-    }
-
     /** Running tasks of a batch to stop. */
     record CancelOrder(Batch batch, List<Key> keys) {
     }
@@ -100,27 +71,26 @@ final class ClientState {
     record Completion(java.util.concurrent.CompletableFuture<KeyEntry.Resolution> done, KeyEntry.Resolution resolution) {
     }
 
-    static final int PIPELINE = 2;
     /** Times in a row a task may find an input missing, or its batch refused, before it errs. */
     static final int MAX_SETBACKS = 5;
 
     private final Topology topology;
     private final Function<Key, String> storageNames;
     private final Map<Key, KeyEntry> entries = new HashMap<>();
-    private final ReadyTasks ready = new ReadyTasks();
-    private final Map<String, Integer> inFlight = new HashMap<>();
-    private final Set<Batch> batches = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Placement placement;
+    private final ReadyTasks ready;
     private final List<Completion> completed = new ArrayList<>();
     private final List<Location> deletions = new ArrayList<>();
     private final List<CancelOrder> cancels = new ArrayList<>();
     private final ArrayDeque<KeyEntry> unneeded = new ArrayDeque<>();
-    private long nextBatch;
     private int allowedFailures = Integer.getInteger("kindling.allowed.failures", 3);
 
     /** A state placing work by {@code topology}, naming each computation's data with {@code storageNames}. */
     ClientState(Topology topology, Function<Key, String> storageNames) {
         this.topology = topology;
         this.storageNames = storageNames;
+        this.placement = new Placement(topology);
+        this.ready = placement.ready();
     }
 
     KeyEntry get(Key key) {
@@ -290,165 +260,18 @@ final class ClientState {
 
     // ------------------------------------------------------------------ commands: batches
 
-    /** Hands ready tasks to nodes with free slots, as batches of at most {@code maxBatch}. */
+    /** Hands ready tasks to nodes with free slots, as batches of at most {@code maxBatch} (see {@link Placement}). */
     List<Batch> takeBatches(int maxBatch) {
-        List<Batch> out = new ArrayList<>();
-        if (ready.size() == 0) {
-            return out;
+        if (placement.ready().size() == 0) {
+            return List.of();
         }
-        List<String> nodes = topology.nodes();
-        if (nodes.isEmpty()) {
+        if (topology.nodes().isEmpty()) {
             failReady(new ClusterUnavailableException("the cluster has no server node to run tasks on: start "
                     + "servers (bin/kindling-server) or connect to a running cluster", null));
             settle();
-            return out;
+            return List.of();
         }
-        ready.adoptOrphans(nodes);
-        takeSuspects(nodes, out);
-        int freeSlots = 0;
-        for (String n : nodes) {
-            freeSlots += Math.max(0, capacity(n) - inFlight.getOrDefault(n, 0));
-        }
-        if (freeSlots == 0) {
-            return out;
-        }
-        ArrayDeque<KeyEntry> free = ready.free();
-        int share = Math.max(1, Math.min(maxBatch, (free.size() + freeSlots - 1) / freeSlots));
-        for (String n : nodes) {
-            ArrayDeque<KeyEntry> own = ready.preferring(n);
-            while (inFlight.getOrDefault(n, 0) < capacity(n) && ((own != null && !own.isEmpty()) || !free.isEmpty())) {
-                int ownSize = own == null ? 0 : own.size();
-                int size = Math.min(maxBatch, ownSize + Math.min(share, free.size()));
-                List<KeyEntry> batch = new ArrayList<>(size);
-                while (batch.size() < size) {
-                    batch.add(own != null && !own.isEmpty() ? own.poll() : free.poll());
-                }
-                ready.taken(batch.size());
-                out.add(dispatch(n, batch, maxBatch, true));
-            }
-        }
-        return out;
-    }
-
-    /** Suspects go one per batch, each to a node that has not died under it if there is one. */
-    private void takeSuspects(List<String> nodes, List<Batch> out) {
-        ArrayDeque<KeyEntry> suspects = ready.suspects();
-        for (int i = suspects.size(); i > 0 && !suspects.isEmpty(); i--) {
-            KeyEntry e = suspects.peek();
-            String target = null;
-            for (String n : nodes) {
-                if (inFlight.getOrDefault(n, 0) < capacity(n) && (target == null || !e.killedNodes.contains(n))) {
-                    target = n;
-                    if (!e.killedNodes.contains(n)) {
-                        break;
-                    }
-                }
-            }
-            if (target == null) {
-                return;
-            }
-            suspects.poll();
-            ready.taken(1);
-            List<KeyEntry> one = new ArrayList<>(1);
-            one.add(e);
-            out.add(dispatch(target, one, 1, false));
-        }
-    }
-
-    private Batch dispatch(String node, List<KeyEntry> batch, int maxBatch, boolean chain) {
-        for (KeyEntry e : batch) {
-            assign(e, node);
-        }
-        if (chain) {
-            chainDependents(batch, node, maxBatch);
-        }
-        List<TaskSpec> specs = new ArrayList<>(batch.size());
-        for (KeyEntry e : batch) {
-            specs.add(specOf(e));
-        }
-        Batch b = new Batch(nextBatch++, node, batch, specs);
-        for (KeyEntry e : batch) {
-            e.batch = b;
-        }
-        batches.add(b);
-        inFlight.merge(node, 1, Integer::sum);
-        return b;
-    }
-
-    private static TaskSpec specOf(KeyEntry e) {
-        int n = e.inputs.size();
-        Key[] inputs = new Key[n];
-        String[] caches = null;
-        String[] storage = new String[n];
-        int[] partitions = new int[n];
-        for (int i = 0; i < n; i++) {
-            KeyEntry d = e.inputs.get(i);
-            inputs[i] = d.key;
-            storage[i] = d.storage;
-            partitions[i] = d.partition;
-            if (!KindlingGrid.DATA_CACHE.equals(d.cache)) {
-                if (caches == null) {
-                    caches = new String[n];
-                }
-                caches[i] = d.cache;
-            }
-        }
-        return new TaskSpec(e.task, e.cache, e.storage, e.partition, inputs, caches, storage, partitions);
-    }
-
-    /**
-     * Batches a node may have in flight: two per task thread, so that while one batch travels
-     * back the thread already runs the next (one per thread left it idle for every round trip).
-     */
-    private int capacity(String node) {
-        return PIPELINE * topology.slots(node);
-    }
-
-    private void assign(KeyEntry e, String node) {
-        move(e, KeyEntry.State.PROCESSING);
-        e.node = node;
-        e.partition = topology.partitionOn(node, e.key.hashCode());
-        e.cache = KindlingGrid.dataCacheName(e.replicas);
-    }
-
-    /**
-     * Adds to a batch the waiting tasks whose every input is either in memory or computed earlier
-     * in the same batch: the node runs them in order, reading those inputs from what it just
-     * computed. A chain of dependent submits, or a subtree of a reduction, then costs one round
-     * trip instead of one per level. Batch order stays topological: a task is added only after
-     * all of its inputs. Suspects are never chained.
-     */
-    private void chainDependents(List<KeyEntry> batch, String node, int maxBatch) {
-        Set<KeyEntry> inBatch = Collections.newSetFromMap(new IdentityHashMap<>());
-        inBatch.addAll(batch);
-        for (int i = 0; i < batch.size() && batch.size() < maxBatch; i++) {
-            for (KeyEntry d : batch.get(i).waitingDependents) {
-                if (d.state != KeyEntry.State.WAITING || batch.size() >= maxBatch || d.solo || inBatch.contains(d)) {
-                    continue;
-                }
-                boolean computable = true;
-                for (KeyEntry input : d.inputs) {
-                    if (input.state != KeyEntry.State.MEMORY && !inBatch.contains(input)) {
-                        computable = false;
-                        break;
-                    }
-                }
-                if (computable) {
-                    assign(d, node);
-                    batch.add(d);
-                    inBatch.add(d);
-                }
-            }
-        }
-    }
-
-    /** Takes {@code batch} out of flight; false if it already was (settled by another event). */
-    private boolean settleBatch(Batch batch) {
-        if (!batches.remove(batch)) {
-            return false;
-        }
-        inFlight.merge(batch.node, -1, Integer::sum);
-        return true;
+        return placement.take(maxBatch, e -> move(e, KeyEntry.State.PROCESSING));
     }
 
     // ------------------------------------------------------------------ events: batches come back
@@ -463,7 +286,7 @@ final class ClientState {
      * (it is sent again), otherwise it is an error.
      */
     private void settleOutcomes(Batch batch, Map<Key, Outcome> outcomes, boolean partial) {
-        boolean current = settleBatch(batch);
+        boolean current = placement.settle(batch);
         Set<KeyEntry> lostInputs = new LinkedHashSet<>();
         List<KeyEntry> again = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
@@ -521,7 +344,7 @@ final class ClientState {
 
     /** A whole batch failed before its tasks could report, for a reason that is not the node's death. */
     void batchFailed(Batch batch, Throwable error) {
-        if (!settleBatch(batch)) {
+        if (!placement.settle(batch)) {
             return;
         }
         for (KeyEntry e : batch.entries) {
@@ -534,7 +357,7 @@ final class ClientState {
 
     /** A batch failed in a way that may mean its node left: it waits for the next topology check. */
     void batchOrphaned(Batch batch, Throwable failure, long nanos) {
-        if (batches.contains(batch) && !batch.orphaned) {
+        if (placement.inFlight(batch) && !batch.orphaned) {
             batch.orphaned = true;
             batch.failure = failure;
             batch.orphanedNanos = nanos;
@@ -544,7 +367,7 @@ final class ClientState {
     /** Batches waiting for a topology check to say whether their node left. */
     List<Batch> orphans() {
         List<Batch> out = new ArrayList<>();
-        for (Batch b : batches) {
+        for (Batch b : placement.batches()) {
             if (b.orphaned) {
                 out.add(b);
             }
@@ -554,7 +377,7 @@ final class ClientState {
 
     /** An orphaned batch's node is still there: its tasks are sent again, up to {@link #MAX_SETBACKS} times. */
     void batchRetry(Batch batch, Throwable error) {
-        if (!settleBatch(batch)) {
+        if (!placement.settle(batch)) {
             return;
         }
         for (KeyEntry e : batch.entries) {
@@ -574,7 +397,7 @@ final class ClientState {
      * are done, those not started are sent elsewhere.
      */
     void batchDetached(Batch batch, CancelReport report) {
-        if (!batches.contains(batch)) {
+        if (!placement.inFlight(batch)) {
             return;
         }
         Map<Key, Outcome> finished = new HashMap<>();
@@ -610,7 +433,7 @@ final class ClientState {
      */
     void nodesLeft(Collection<String> left, Collection<KeyEntry> lost) {
         dataLost(lost, left);
-        for (Batch b : new ArrayList<>(batches)) {
+        for (Batch b : placement.batches()) {
             if (left.contains(b.node)) {
                 batchLost(b);
             }
@@ -640,7 +463,7 @@ final class ClientState {
     }
 
     private void batchLost(Batch batch) {
-        settleBatch(batch);
+        placement.settle(batch);
         for (KeyEntry e : batch.entries) {
             if (e.state != KeyEntry.State.PROCESSING || e.batch != batch) {
                 continue;
@@ -675,6 +498,8 @@ final class ClientState {
         Set<KeyEntry> goneSet = Collections.newSetFromMap(new IdentityHashMap<>());
         goneSet.addAll(gone);
         for (KeyEntry e : gone) {
+            // Deleted anyway, in case a copy outlived the node (the partition had moved): nothing leaks.
+            deletions.add(Location.of(e));
             e.value = null;
             e.inline = false;
             move(e, KeyEntry.State.RELEASED);
@@ -712,8 +537,8 @@ final class ClientState {
 
     /** The cluster went away: unfinished work is cancelled, values only the cluster held are lost. */
     void clusterGone(ClusterUnavailableException cause) {
-        for (Batch b : new ArrayList<>(batches)) {
-            settleBatch(b);
+        for (Batch b : placement.batches()) {
+            placement.settle(b);
         }
         ready.clear();
         for (KeyEntry e : new ArrayList<>(entries.values())) {
@@ -750,9 +575,7 @@ final class ClientState {
                 resolved(e);
             }
         }
-        ready.clear();
-        batches.clear();
-        inFlight.clear();
+        placement.clear();
         return drainCompleted();
     }
 
@@ -886,30 +709,7 @@ final class ClientState {
 
     private void makeReady(KeyEntry e) {
         move(e, KeyEntry.State.READY);
-        e.preferredNode = preferredNode(e);
-        ready.add(e);
-    }
-
-    /** The node holding the most bytes of the task's inputs, or null when it has none. */
-    private String preferredNode(KeyEntry e) {
-        if (e.inputs.isEmpty()) {
-            return null;
-        }
-        Map<String, Long> bytes = new HashMap<>();
-        String best = null;
-        long bestBytes = -1;
-        for (KeyEntry d : e.inputs) {
-            String n = topology.nodeOf(d.partition);
-            if (n == null) {
-                continue;
-            }
-            long b = bytes.merge(n, Math.max(1, d.nbytes), Long::sum);
-            if (b > bestBytes) {
-                best = n;
-                bestBytes = b;
-            }
-        }
-        return best;
+        placement.enqueue(e);
     }
 
     /** Every ready task errs with {@code error} (there is nowhere to run it). */
@@ -1142,7 +942,7 @@ final class ClientState {
 
     /** Batches in flight to {@code node}. */
     int inFlight(String node) {
-        return inFlight.getOrDefault(node, 0);
+        return placement.inFlight(node);
     }
 
     /** Checks the invariants that tie entries together; throws {@link AssertionError} naming the first broken. */
@@ -1169,7 +969,7 @@ final class ClientState {
                     }
                 }
                 case PROCESSING -> {
-                    if (e.batch == null || !batches.contains(e.batch)) {
+                    if (e.batch == null || !placement.inFlight(e.batch)) {
                         throw new AssertionError("processing outside a batch in flight: " + e);
                     }
                 }
@@ -1189,7 +989,9 @@ final class ClientState {
                 if (in.state != KeyEntry.State.MEMORY) {
                     unfinished++;
                 }
-                if ((reads(e.state) || pins(e.state)) && entries.get(in.key) != in) {
+                // Readers need their inputs listed; lineage keeps only inputs with a task (data
+                // nobody holds is dropped, and a value computed from it cannot be computed again).
+                if ((reads(e.state) || (pins(e.state) && in.task != null)) && entries.get(in.key) != in) {
                     throw new AssertionError(e + " reads " + in + ", which is no longer listed");
                 }
             }

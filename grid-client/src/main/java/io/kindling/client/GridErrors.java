@@ -19,7 +19,7 @@ final class GridErrors {
     }
 
     /** What a failed batch means for the user, when its node is still there. */
-    static Throwable explain(Throwable error, ClientState.Batch batch) {
+    static Throwable explain(Throwable error, Batch batch) {
         String missing = missingClass(error);
         if (missing != null) {
             return new ClassNotOnServersException(missing, error);

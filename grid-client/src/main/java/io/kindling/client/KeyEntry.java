@@ -66,7 +66,7 @@ final class KeyEntry {
     int lineageRefs;
 
     /** The batch that runs this entry, while processing. */
-    ClientState.Batch batch;
+    Batch batch;
     String preferredNode;
     /** Runs left after the task throws ({@code retries(n)}). */
     int retries;

@@ -99,14 +99,14 @@ class ClientStateTest {
         return e;
     }
 
-    private List<ClientState.Batch> take() {
-        List<ClientState.Batch> out = state.takeBatches(1000);
+    private List<Batch> take() {
+        List<Batch> out = state.takeBatches(1000);
         check();
         return out;
     }
 
     /** Every task of the batch succeeds on its node, with {@code value} as its value. */
-    private void succeed(ClientState.Batch batch, int value) {
+    private void succeed(Batch batch, int value) {
         Map<Key, Outcome> outcomes = new HashMap<>();
         for (KeyEntry e : batch.entries) {
             outcomes.put(e.key, Outcome.success(e.key, 4, true, value, batch.node, "t", 0, 0));
@@ -117,11 +117,11 @@ class ClientStateTest {
 
     private void runAll(int value) {
         for (int round = 0; round < 20; round++) {
-            List<ClientState.Batch> batches = take();
+            List<Batch> batches = take();
             if (batches.isEmpty()) {
                 return;
             }
-            for (ClientState.Batch b : batches) {
+            for (Batch b : batches) {
                 succeed(b, value);
             }
         }
@@ -139,7 +139,7 @@ class ClientStateTest {
     void chain_runsInOneBatch_andReleaseDeletesEverything() {
         KeyEntry x = submit(inc("x", 1));
         KeyEntry y = held(inc("y", Key.of("x")));
-        List<ClientState.Batch> batches = take();
+        List<Batch> batches = take();
         assertEquals(1, batches.size());
         assertEquals(List.of(x, y), batches.get(0).entries, "the dependent rides in its input's batch");
         succeed(batches.get(0), 2);
@@ -224,9 +224,9 @@ class ClientStateTest {
         for (int i = 0; i < 12; i++) {
             many.add(held(inc("t" + i, i)));
         }
-        List<ClientState.Batch> batches = take();
+        List<Batch> batches = take();
         List<KeyEntry> onA = new ArrayList<>();
-        for (ClientState.Batch b : batches) {
+        for (Batch b : batches) {
             if (b.node.equals("a")) {
                 onA.addAll(b.entries);
             }
@@ -239,17 +239,17 @@ class ClientStateTest {
             assertEquals(List.of("a"), e.killedNodes);
             assertFalse(e.solo, "one death does not isolate a task");
         }
-        for (ClientState.Batch b : batches) {
+        for (Batch b : batches) {
             if (!b.node.equals("a")) {
                 succeed(b, 1);
             }
         }
-        ClientState.Batch late = batches.stream().filter(b -> b.node.equals("a")).findFirst().orElseThrow();
+        Batch late = batches.stream().filter(b -> b.node.equals("a")).findFirst().orElseThrow();
         succeed(late, 0);
         assertTrue(onA.stream().allMatch(e -> e.state == KeyEntry.State.READY), "a late answer of a lost batch is ignored");
-        List<ClientState.Batch> again = take();
+        List<Batch> again = take();
         assertTrue(again.stream().noneMatch(b -> b.node.equals("a")));
-        ClientState.Batch onB = again.stream().filter(b -> b.node.equals("b")).findFirst().orElseThrow();
+        Batch onB = again.stream().filter(b -> b.node.equals("b")).findFirst().orElseThrow();
         topology.nodes.remove("b");
         state.nodesLeft(List.of("b"), List.of());
         check();
@@ -257,16 +257,16 @@ class ClientStateTest {
             assertEquals(List.of("a", "b"), e.killedNodes);
             assertTrue(e.solo, "after a second death a task runs alone");
         }
-        for (ClientState.Batch b : again) {
+        for (Batch b : again) {
             if (b != onB) {
                 succeed(b, 1);
             }
         }
-        List<ClientState.Batch> solo = take();
+        List<Batch> solo = take();
         assertTrue(solo.stream().anyMatch(b -> onB.entries.contains(b.entries.get(0))));
         assertTrue(solo.stream().filter(b -> onB.entries.contains(b.entries.get(0))).allMatch(b -> b.entries.size() == 1),
                 "suspects go one per batch: " + solo);
-        for (ClientState.Batch b : solo) {
+        for (Batch b : solo) {
             succeed(b, 1);
         }
         runAll(1);
@@ -279,7 +279,7 @@ class ClientStateTest {
         KeyEntry killer = held(inc("killer", 1));
         List<String> killed = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            ClientState.Batch b = take().get(0);
+            Batch b = take().get(0);
             killed.add(b.node);
             topology.nodes.remove(b.node);
             state.nodesLeft(List.of(b.node), List.of());
@@ -297,7 +297,7 @@ class ClientStateTest {
         submit(inc("x", 1));
         KeyEntry y = held(inc("y", Key.of("x")));
         KeyEntry z = held(inc("z", Key.of("y")));
-        ClientState.Batch first = take().get(0);
+        Batch first = take().get(0);
         Map<Key, Outcome> outcomes = new LinkedHashMap<>();
         for (KeyEntry e : first.entries) {
             if (e != z) {
@@ -318,7 +318,7 @@ class ClientStateTest {
         KeyEntry e = state.addTask(inc("flaky", 1), 1);
         state.hold(e);
         for (int i = 0; i < 2; i++) {
-            ClientState.Batch b = take().get(0);
+            Batch b = take().get(0);
             state.batchFinished(b, Map.of(e.key, Outcome.failure(e.key, new IllegalStateException("no " + i), b.node,
                     "t", 0, 0)));
             check();
@@ -331,7 +331,7 @@ class ClientStateTest {
     void retry_runsErredTaskAndItsErredInputAgain() {
         KeyEntry x = held(inc("x", 1));
         KeyEntry y = held(inc("y", Key.of("x")));
-        ClientState.Batch b = take().get(0);
+        Batch b = take().get(0);
         IllegalStateException boom = new IllegalStateException("boom");
         state.batchFinished(b, Map.of(x.key, Outcome.failure(x.key, boom, b.node, "t", 0, 0)));
         check();
@@ -355,8 +355,8 @@ class ClientStateTest {
         for (int i = 0; i < 3; i++) {
             held(inc("other" + i, i));
         }
-        List<ClientState.Batch> sent = take();
-        ClientState.Batch b = sent.get(0);
+        List<Batch> sent = take();
+        Batch b = sent.get(0);
         assertEquals(List.of(done, stuck, queued), b.entries);
         assertEquals(2, state.inFlight("a"));
         assertTrue(state.cancel(stuck));
@@ -376,10 +376,10 @@ class ClientStateTest {
     @Test
     void clusterGone_unfinishedCancelled_valuesOnlyOnTheClusterLost_inlineKept() {
         KeyEntry small = held(inc("small", 1));
-        ClientState.Batch b = take().get(0);
+        Batch b = take().get(0);
         state.batchFinished(b, Map.of(small.key, Outcome.success(small.key, 4, true, 2, b.node, "t", 0, 0)));
         KeyEntry big = held(inc("big", 2));
-        ClientState.Batch b2 = take().get(0);
+        Batch b2 = take().get(0);
         state.batchFinished(b2, Map.of(big.key, Outcome.success(big.key, 1 << 20, false, null, b2.node, "t", 0, 0)));
         KeyEntry running = held(inc("running", 3));
         KeyEntry waiting = held(inc("waiting", Key.of("running")));

@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 @SuppressWarnings("removal")
 public final class ExitGuard {
-    static final long HALT_AFTER_MILLIS = 3000;
+    static final long HALT_AFTER_MILLIS = 1000;
     private static final ThreadLocal<int[]> IN_TASK = ThreadLocal.withInitial(() -> new int[1]);
     private static volatile String mode;
 

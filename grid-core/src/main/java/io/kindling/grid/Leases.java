@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>Every client holds a lease: an entry of the replicated {@value KindlingGrid#LEASE_CACHE}
  * cache under its id, written with a time-to-live of {@link #leaseMillis()} and rewritten every
- * third of that while the client lives. Ignite's clock on the servers expires it, so client
+ * {@link #renewMillis()} while the client lives. Ignite's clock on the servers expires it, so client
  * clocks do not matter. Every storage name holds its client's id. Each server's reaper looks at
  * its primary data entries every {@link #reaperMillis()} and removes those whose client has no
  * lease: a client killed with {@code kill -9} leaves nothing behind after at most
@@ -29,6 +29,23 @@ public final class Leases {
     /** How long a lease lasts without renewal: {@code kindling.lease.millis}, 10 s by default. */
     public static long leaseMillis() {
         return Long.getLong("kindling.lease.millis", 10_000);
+    }
+
+    /**
+     * How often a client renews its lease: {@code kindling.lease.renew.millis}, every second by
+     * default (at most a third of the lease). Servers take a client whose lease was not renewed for
+     * {@link #silenceMillis()} for dead as far as its running work goes.
+     */
+    public static long renewMillis() {
+        return Math.max(1, Math.min(leaseMillis() / 3, Long.getLong("kindling.lease.renew.millis", 1_000)));
+    }
+
+    /**
+     * How long a client's lease may go unrenewed before the servers stop its running work:
+     * {@code kindling.client.silence.millis}, 3 s by default (its data stays until the lease runs out).
+     */
+    public static long silenceMillis() {
+        return Math.max(2 * renewMillis(), Long.getLong("kindling.client.silence.millis", 3_000));
     }
 
     /** How often a server's reaper looks for data without a lease: {@code kindling.reaper.millis}, 2 s by default. */

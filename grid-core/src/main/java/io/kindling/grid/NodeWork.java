@@ -4,6 +4,7 @@ import io.kindling.graph.Key;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.CacheEntry;
 import org.apache.ignite.cache.affinity.AffinityKey;
 
 import java.util.ArrayList;
@@ -38,12 +39,13 @@ import java.util.concurrent.locks.LockSupport;
  * threads ({@link #stuck()}).
  *
  * <p>Dead clients. While the node runs batches, a watcher thread checks every
- * {@value #WATCH_MILLIS} ms that their clients live: a client while its lease exists (checked every
- * {@value #LEASE_CHECK_MILLIS} ms; a lease outlives its client by up to {@code kindling.lease.millis},
- * 10 s by default), and a thick client also while its Ignite node is in the topology (Ignite drops
- * a killed client node only after its client failure detection timeout, 30 s by default, so the
- * lease usually tells first). The work of a dead client is
- * stopped as if every task of it were cancelled, and nothing of it is reported. The watcher ends
+ * {@value #WATCH_MILLIS} ms that their clients live: a client while it renews its lease (checked
+ * every {@value #LEASE_CHECK_MILLIS} ms; clients renew every second, and one silent for
+ * {@link Leases#silenceMillis()}, 3 s by default, counts as dead), and a thick client also while
+ * its Ignite node is in the topology (Ignite drops a killed client node only after its client
+ * failure detection timeout, 30 s by default, so the lease tells first). The work of a dead client
+ * is stopped as if every task of it were cancelled; what it would have run is reported as skipped,
+ * so that a client taken for dead by mistake (a long pause) sends it again. The watcher ends
  * when the node has run no batch for {@value #IDLE_MILLIS} ms, or stops; the next batch starts it
  * again.
  *
@@ -67,6 +69,11 @@ public final class NodeWork {
     private final Map<String, EarlyCancel> early = new HashMap<>();
     private Thread watcher;
     private long lastLeaseCheck;
+    /** Guarded by the watcher thread: the lease version last seen per client, and since when. */
+    private final Map<String, Renewal> renewals = new HashMap<>();
+
+    private record Renewal(Object version, long nanos) {
+    }
 
     private record EarlyCancel(Set<Key> keys, long nanos) {
     }
@@ -276,12 +283,13 @@ public final class NodeWork {
     private void stopWorkOfDeadClients() {
         boolean checkLeases = System.currentTimeMillis() - lastLeaseCheck >= LEASE_CHECK_MILLIS;
         Map<String, Boolean> alive = new HashMap<>();
+        long now = System.nanoTime();
         for (Running r : running.values()) {
             GridBatch b = r.batch;
             Boolean live = alive.get(b.client());
             if (live == null) {
                 live = (b.clientNode() == null || ignite.cluster().node(b.clientNode()) != null)
-                        && (!checkLeases || KindlingGrid.leaseCache(ignite).get(b.client()) != null);
+                        && (!checkLeases || leaseRenewed(b.client(), now));
                 alive.put(b.client(), live);
             }
             if (!live) {
@@ -290,7 +298,26 @@ public final class NodeWork {
         }
         if (checkLeases) {
             lastLeaseCheck = System.currentTimeMillis();
+            renewals.keySet().retainAll(alive.keySet());
         }
+    }
+
+    /**
+     * Whether the client's lease exists and was renewed within the silence allowed
+     * ({@link Leases#silenceMillis}): each renewal changes the entry's version, and this node's
+     * clock times how long a version lasts, so clients' clocks do not matter.
+     */
+    private boolean leaseRenewed(String client, long now) {
+        CacheEntry<String, Boolean> lease = KindlingGrid.leaseCache(ignite).getEntry(client);
+        if (lease == null) {
+            return false;
+        }
+        Renewal seen = renewals.get(client);
+        if (seen == null || !seen.version().equals(lease.version())) {
+            renewals.put(client, new Renewal(lease.version(), now));
+            return true;
+        }
+        return now - seen.nanos() <= TimeUnit.MILLISECONDS.toNanos(Leases.silenceMillis());
     }
 
     /** The batch's client is gone: stop the task it runs, run no other; a task that goes on past the grace is stuck. */
@@ -379,13 +406,17 @@ public final class NodeWork {
 
         /**
          * After task {@code i}: records its outcome (and result, under its cache and cache key);
-         * false when the batch was detached meanwhile (the outcome is dropped, the batch stops).
+         * false when the batch stops here: detached meanwhile (the outcome is dropped), or its
+         * client taken for dead (a failure, such as the interrupt, is recorded as skipped).
          */
         synchronized boolean end(Outcome outcome, String cache, AffinityKey<String> cacheKey, Object value) {
             current = -1;
             Thread.interrupted();
             if (detached) {
                 return false;
+            }
+            if (abandoned && !outcome.ok()) {
+                outcome = Outcome.skipped(outcome.key(), outcome.node());
             }
             outcomes.add(outcome);
             if (cacheKey != null) {

@@ -92,7 +92,11 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
             work.finish(running);
         }
         synchronized (running) {
-            return new ArrayList<>(running.outcomes);
+            List<Outcome> outcomes = new ArrayList<>(running.outcomes);
+            for (int i = outcomes.size(); i < tasks.size(); i++) {
+                outcomes.add(Outcome.skipped(tasks.get(i).key(), node));
+            }
+            return outcomes;
         }
     }
 
