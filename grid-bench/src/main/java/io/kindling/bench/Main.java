@@ -50,6 +50,7 @@ public final class Main {
             case "distributed" -> DistributedCases.run(report);
             case "thin" -> ThinCases.run(report);
             case "dashboard" -> DashboardCases.run(report);
+            case "faults" -> FaultCases.run(report);
             default -> {
                 System.err.println("unknown section '" + section + "'");
                 usage();
@@ -58,7 +59,8 @@ public final class Main {
         }
         List<Map<String, String>> peerLines = null;
         if (peer != null) {
-            peerLines = section.equals("thin") || section.equals("dashboard") ? List.of() : runPeer(python, peer, peerSection(section));
+            peerLines = section.equals("thin") || section.equals("dashboard") || section.equals("faults") ? List.of()
+                    : runPeer(python, peer, peerSection(section));
             compare(report, peerLines);
         }
         if (section.equals("distributed")) {
@@ -67,7 +69,7 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: kindling-bench local|distributed|thin|dashboard [--peer ../shared/bench/dask_peer.py] "
+        System.err.println("usage: kindling-bench local|distributed|thin|dashboard|faults [--peer ../shared/bench/dask_peer.py] "
                 + "[--python /usr/bin/python3]");
         System.err.println("  prints one JSON object per line; with --peer, the Dask reference and a ratio line per case");
     }

@@ -71,6 +71,11 @@ public final class TaskStream implements AutoCloseable {
         }
     }
 
+    /** How many events were recorded so far. */
+    public int size() {
+        return events.size();
+    }
+
     /** The events recorded so far, in order of start. */
     public List<TaskEvent> events() {
         List<TaskEvent> out = new ArrayList<>(events);
