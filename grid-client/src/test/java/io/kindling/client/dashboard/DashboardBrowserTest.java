@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * watches {@code /status} while a graph runs on a two-node cluster, and must show a task-stream
  * bar for every task and a workers row for every node. Screenshots go to {@code target/} for
  * people to look at. Needs Debian's {@code chromium} and {@code chromium-driver}, which
- * {@code .ci/run} installs; without them this test fails rather than skips.
+ * {@code bin/kindling-test} installs; without them this test fails rather than skips.
  */
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -80,7 +80,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() throws IOException {
         assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "this test needs " + CHROMIUM
-                + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver (.ci/run does)");
+                + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver (bin/kindling-test does)");
         SELENIUM_LOG.setLevel(Level.SEVERE);
         cluster = LocalCluster.builder().nodes(2).threads(2).dashboard(false).start();
         client = Client.of(cluster);
