@@ -67,6 +67,8 @@ final class ClientCore implements AutoCloseable {
     /** The bound of data calls (reads and writes of values): {@code kindling.operation.timeout.millis}. */
     static final long OPERATION_TIMEOUT_MILLIS = Long.getLong("kindling.operation.timeout.millis", 120_000);
     static final long CLOSE_TIMEOUT_MILLIS = 10_000;
+    /** Attempts of a data call that fails because a node left under it. */
+    static final int DATA_ATTEMPTS = 4;
     /** A thin client that cannot read the topology this long treats the cluster as gone. */
     static final long UNREACHABLE_MILLIS = 3000;
     private static final AtomicInteger CLIENTS = new AtomicInteger();
@@ -524,7 +526,7 @@ final class ClientCore implements AutoCloseable {
         }
         if (!fetch.isEmpty()) {
             requireOpen();
-            Map<Location, Object> got = backend.getAll(fetch.keySet());
+            Map<Location, Object> got = withRecovery(() -> backend.getAll(fetch.keySet()));
             for (Map.Entry<Location, KeyEntry> f : fetch.entrySet()) {
                 if (got.containsKey(f.getKey())) {
                     out.put(f.getValue(), KindlingGrid.fromStored(got.get(f.getKey())));
@@ -534,6 +536,26 @@ final class ClientCore implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Runs a data call, and runs it again (up to {@value #DATA_ATTEMPTS} times, after a topology
+     * check and a short pause) when it fails because a node left under it: the values it needed
+     * are then computed again or reported lost, and the next attempt sees that. Idempotent calls
+     * only.
+     */
+    <T> T withRecovery(java.util.function.Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (ClusterUnavailableException e) {
+                if (attempt >= DATA_ATTEMPTS || gone || closed || GridErrors.clusterGone(e)) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250L * attempt));
+                recover();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ closing

@@ -50,7 +50,10 @@ final class Scattering {
             }
         }
         if (!puts.isEmpty()) {
-            core.backend.putAll(puts);
+            core.withRecovery(() -> {
+                core.backend.putAll(puts);
+                return null;
+            });
         }
         List<Future<T>> out = new ArrayList<>(values.size());
         List<KeyEntry> entries = new ArrayList<>(values.size());

@@ -304,4 +304,20 @@ class ClientTest {
     public static double[] zeros(int n) {
         return new double[n];
     }
+
+    public static Object lambdaForZero(int x) {
+        if (x == 0) {
+            Runnable notSerializable = () -> { };
+            return notSerializable;
+        }
+        return x;
+    }
+
+    @Test
+    void resultThatCannotBeStored_failsItsTaskOnly() {
+        List<Future<Object>> fs = client().map(ClientTest::lambdaForZero, List.of(0, 1, 2, 3));
+        Throwable e = fs.get(0).exception();
+        assertTrue(e != null && e.getMessage().contains("cannot be stored"), String.valueOf(e));
+        assertEquals(List.of(1, 2, 3), client().gather(fs.subList(1, 4)), "its batch siblings are stored");
+    }
 }

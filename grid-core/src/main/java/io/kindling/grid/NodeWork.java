@@ -243,7 +243,10 @@ public final class NodeWork {
             r.results = new HashMap<>();
         }
         stuck.put(r.thread, new StuckTask(r.thread.getName(), stuckKey, System.currentTimeMillis()));
-        RunTasks.store(ignite, results);
+        Map<AffinityKey<String>, RuntimeException> unstored = RunTasks.store(ignite, results);
+        if (!unstored.isEmpty()) {
+            RunTasks.unstorable(finished, r.batch.tasks(), unstored);
+        }
         return CancelReport.detached(finished, notStarted);
     }
 

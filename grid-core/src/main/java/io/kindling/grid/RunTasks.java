@@ -4,6 +4,7 @@ import io.kindling.graph.Key;
 import io.kindling.graph.Task;
 import io.kindling.grid.dashboard.TaskEvents;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.affinity.AffinityKey;
 import org.apache.ignite.internal.util.lang.GridPeerDeployAware;
 import org.apache.ignite.lang.IgniteCallable;
@@ -82,17 +83,21 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
             }
             return skipped;
         }
+        Map<AffinityKey<String>, RuntimeException> unstored = Map.of();
         try {
             runTasks(ignite, node, running);
             Map<String, Map<AffinityKey<String>, Object>> results = running.flush();
             if (results != null) {
-                store(ignite, results);
+                unstored = store(ignite, results);
             }
         } finally {
             work.finish(running);
         }
         synchronized (running) {
             List<Outcome> outcomes = new ArrayList<>(running.outcomes);
+            if (!unstored.isEmpty()) {
+                unstorable(outcomes, tasks, unstored);
+            }
             for (int i = outcomes.size(); i < tasks.size(); i++) {
                 outcomes.add(Outcome.skipped(tasks.get(i).key(), node));
             }
@@ -170,11 +175,55 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
         }
     }
 
-    /** Writes results, one {@code putAll} per data cache. */
-    static void store(Ignite ignite, Map<String, Map<AffinityKey<String>, Object>> results) {
+    /**
+     * Writes results, one {@code putAll} per data cache. If a {@code putAll} fails (a value Ignite
+     * cannot marshal, such as a lambda that is not serializable), the values are written one by
+     * one, so that only the tasks whose values cannot be stored fail; returns their errors, by
+     * cache key. (A value the cache can store can also travel back inside its outcome: the same
+     * marshaller writes both.)
+     */
+    static Map<AffinityKey<String>, RuntimeException> store(Ignite ignite,
+            Map<String, Map<AffinityKey<String>, Object>> results) {
+        Map<AffinityKey<String>, RuntimeException> failed = new HashMap<>();
         for (Map.Entry<String, Map<AffinityKey<String>, Object>> r : results.entrySet()) {
-            if (!r.getValue().isEmpty()) {
-                KindlingGrid.dataCache(ignite, r.getKey()).putAll(r.getValue());
+            if (r.getValue().isEmpty()) {
+                continue;
+            }
+            IgniteCache<AffinityKey<String>, Object> cache = KindlingGrid.dataCache(ignite, r.getKey());
+            try {
+                cache.putAll(r.getValue());
+            } catch (RuntimeException all) {
+                for (Map.Entry<AffinityKey<String>, Object> v : r.getValue().entrySet()) {
+                    try {
+                        cache.put(v.getKey(), v.getValue());
+                    } catch (RuntimeException one) {
+                        failed.put(v.getKey(), one);
+                    }
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** Turns the outcomes of tasks whose values could not be stored into failures that say so. */
+    static void unstorable(List<Outcome> outcomes, List<TaskSpec> tasks,
+            Map<AffinityKey<String>, RuntimeException> failed) {
+        Map<Key, RuntimeException> byKey = new HashMap<>();
+        for (TaskSpec spec : tasks) {
+            RuntimeException e = failed.get(KindlingGrid.cacheKey(spec.storage(), spec.partition()));
+            if (e != null) {
+                byKey.put(spec.key(), e);
+            }
+        }
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome o = outcomes.get(i);
+            RuntimeException e = byKey.get(o.key());
+            if (e != null && o.ok()) {
+                outcomes.set(i, Outcome.failure(o.key(), RemoteTaskException.copyOf(new IllegalArgumentException(
+                        "task '" + o.key() + "' returned a value that cannot be stored in the grid (" + e.getMessage()
+                        + "); return a value Ignite can marshal: a plain object or a Serializable one, not a lambda "
+                        + "or a class holding threads or sockets", e)), o.node(), o.thread(), o.startMillis(),
+                        o.durationNanos()));
             }
         }
     }
