@@ -59,7 +59,7 @@ final class DistributedCases {
     }
 
     /** One case of the section; a failing case prints an error line and the others go on. */
-    private interface Case {
+    interface Case {
         void run() throws Exception;
     }
 
@@ -149,7 +149,8 @@ final class DistributedCases {
         report.print(line);
     }
 
-    private static void guarded(Report report, String name, Case c) {
+    /** Runs one case; if it fails, prints an error line for it and the stack trace, and goes on. */
+    static void guarded(Report report, String name, Case c) {
         long t0 = System.nanoTime();
         try {
             c.run();

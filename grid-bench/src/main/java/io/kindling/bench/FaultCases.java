@@ -108,29 +108,9 @@ final class FaultCases {
     }
 
     static void run(Report report) {
-        guarded(report, "fault_tree_kill", () -> kills(report, "fault_tree_kill", TREE));
-        guarded(report, "fault_map_kill", () -> kills(report, "fault_map_kill", MAP));
-        guarded(report, "replica_memory", () -> replicaMemory(report));
-    }
-
-    private interface Case {
-        void run() throws Exception;
-    }
-
-    private static void guarded(Report report, String name, Case c) {
-        long t0 = System.nanoTime();
-        try {
-            c.run();
-        } catch (Exception | LinkageError | OutOfMemoryError e) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("system", Report.SYSTEM);
-            line.put("case", name);
-            line.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
-            report.print(line);
-            e.printStackTrace();
-        } finally {
-            System.err.printf("[%s] section took %.1fs%n", name, Measure.seconds(t0));
-        }
+        DistributedCases.guarded(report, "fault_tree_kill", () -> kills(report, "fault_tree_kill", TREE));
+        DistributedCases.guarded(report, "fault_map_kill", () -> kills(report, "fault_map_kill", MAP));
+        DistributedCases.guarded(report, "replica_memory", () -> replicaMemory(report));
     }
 
     private static LocalCluster start() {

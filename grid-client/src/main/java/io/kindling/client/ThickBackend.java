@@ -137,22 +137,14 @@ final class ThickBackend implements GridBackend {
         return computes.computeIfAbsent(node.id(), id -> ignite.compute(ignite.cluster().forNode(node)).withNoFailover());
     }
 
-    private static Map<String, Set<AffinityKey<String>>> byCache(Collection<Location> locations) {
-        Map<String, Set<AffinityKey<String>>> out = new HashMap<>();
-        for (Location l : locations) {
-            out.computeIfAbsent(l.cache(), c -> new HashSet<>()).add(l.cacheKey());
-        }
-        return out;
-    }
-
     @Override
     public Map<Location, Object> getAll(Collection<Location> locations) {
         Map<Location, Object> out = new HashMap<>();
         try {
-            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
                 Map<AffinityKey<String>, Object> got = cache(c.getKey()).getAllAsync(c.getValue())
                         .get(ClientCore.OPERATION_TIMEOUT_MILLIS);
-                got.forEach((k, v) -> out.put(new Location(c.getKey(), k.key(), (Integer) k.affinityKey()), v));
+                got.forEach((k, v) -> out.put(Location.of(c.getKey(), k), v));
             }
         } catch (RuntimeException e) {
             throw GridErrors.unavailable("read values from the cluster", e);
@@ -162,8 +154,7 @@ final class ThickBackend implements GridBackend {
 
     @Override
     public void putAll(Map<Location, Object> values) {
-        Map<String, Map<AffinityKey<String>, Object>> byCache = new HashMap<>();
-        values.forEach((l, v) -> byCache.computeIfAbsent(l.cache(), c -> new HashMap<>()).put(l.cacheKey(), v));
+        Map<String, Map<AffinityKey<String>, Object>> byCache = Location.valuesByCache(values);
         try {
             for (Map.Entry<String, Map<AffinityKey<String>, Object>> c : byCache.entrySet()) {
                 cache(c.getKey()).putAllAsync(c.getValue()).get(ClientCore.OPERATION_TIMEOUT_MILLIS);
@@ -176,7 +167,7 @@ final class ThickBackend implements GridBackend {
     @Override
     public void removeAll(Collection<Location> locations, long timeoutMillis) {
         try {
-            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
                 cache(c.getKey()).removeAllAsync(c.getValue()).get(timeoutMillis);
             }
         } catch (RuntimeException e) {
@@ -187,7 +178,7 @@ final class ThickBackend implements GridBackend {
     @Override
     public void removeAllAsync(Collection<Location> locations) {
         try {
-            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
                 cache(c.getKey()).removeAllAsync(c.getValue());
             }
         } catch (RuntimeException e) {

@@ -153,29 +153,20 @@ final class ThinBackend implements GridBackend {
         }
     }
 
-    private static Map<String, Set<AffinityKey<String>>> byCache(Collection<Location> locations) {
-        Map<String, Set<AffinityKey<String>>> out = new HashMap<>();
-        for (Location l : locations) {
-            out.computeIfAbsent(l.cache(), c -> new HashSet<>()).add(l.cacheKey());
-        }
-        return out;
-    }
-
     @Override
     public Map<Location, Object> getAll(Collection<Location> locations) {
         Map<Location, Object> out = new HashMap<>();
-        for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+        for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
             Map<AffinityKey<String>, Object> got = await(cache(c.getKey()).getAllAsync(c.getValue()),
                     ClientCore.OPERATION_TIMEOUT_MILLIS, "read values from the cluster");
-            got.forEach((k, v) -> out.put(new Location(c.getKey(), k.key(), (Integer) k.affinityKey()), v));
+            got.forEach((k, v) -> out.put(Location.of(c.getKey(), k), v));
         }
         return out;
     }
 
     @Override
     public void putAll(Map<Location, Object> values) {
-        Map<String, Map<AffinityKey<String>, Object>> byCache = new HashMap<>();
-        values.forEach((l, v) -> byCache.computeIfAbsent(l.cache(), c -> new HashMap<>()).put(l.cacheKey(), v));
+        Map<String, Map<AffinityKey<String>, Object>> byCache = Location.valuesByCache(values);
         for (Map.Entry<String, Map<AffinityKey<String>, Object>> c : byCache.entrySet()) {
             await(cache(c.getKey()).putAllAsync(c.getValue()), ClientCore.OPERATION_TIMEOUT_MILLIS,
                     "store values in the cluster");
@@ -184,7 +175,7 @@ final class ThinBackend implements GridBackend {
 
     @Override
     public void removeAll(Collection<Location> locations, long timeoutMillis) {
-        for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+        for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
             await(cache(c.getKey()).removeAllAsync(c.getValue()), timeoutMillis, "remove values from the cluster");
         }
     }
@@ -192,7 +183,7 @@ final class ThinBackend implements GridBackend {
     @Override
     public void removeAllAsync(Collection<Location> locations) {
         try {
-            for (Map.Entry<String, Set<AffinityKey<String>>> c : byCache(locations).entrySet()) {
+            for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
                 cache(c.getKey()).removeAllAsync(c.getValue());
             }
         } catch (RuntimeException e) {
