@@ -316,6 +316,14 @@ public final class Client implements Scheduler, AutoCloseable {
 
     // ------------------------------------------------------------------ control and introspection
 
+    /** Runs erred futures again, with the erred tasks they read (Dask's {@code Client.retry}). */
+    public void retry(Collection<? extends Future<?>> futures) {
+        for (Future<?> f : futures) {
+            requireOwn(f);
+            f.retry();
+        }
+    }
+
     /** Cancels futures that have not finished (and the tasks waiting on them). */
     public void cancel(Collection<? extends Future<?>> futures) {
         for (Future<?> f : futures) {

@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first cost a thread switch on every round trip. User code never runs there: callbacks and
  * {@code CompletableFuture} stages run on the client's callback thread, so a slow callback cannot
  * stall the client. The client's event thread releases keys whose {@link Future} objects were
- * garbage-collected (phantom references, drained every {@value #COLLECT_MILLIS} ms) and renews the
- * lease every second, without waiting (servers stop the work of a client that falls silent); its
- * watch thread watches the topology ({@link #recover}), which may wait for the cluster; its
+ * garbage-collected (phantom references, drained every {@value #COLLECT_MILLIS} ms); its lease
+ * thread renews the lease every second and does nothing else, so that nothing can delay it (the
+ * servers stop the work of a client that falls silent); its watch thread watches the topology
+ * ({@link #recover}), which may wait for the cluster; its
  * background thread tells the dashboards what is pending, a call that can block while the
  * cluster is in trouble. All stop when the client closes.
  *
@@ -79,6 +80,7 @@ final class ClientCore implements AutoCloseable {
     final Topology topology;
     final ClientState state;
     final ScheduledExecutorService events;
+    final ScheduledExecutorService lease;
     final ScheduledExecutorService watcher;
     final ExecutorService background;
     final ExecutorService callbacks;
@@ -91,6 +93,8 @@ final class ClientCore implements AutoCloseable {
     private volatile boolean closed;
     /** Whether the dashboards were last told of pending tasks (so that an empty count is sent once). */
     private boolean publishedPending;
+    /** A publication is queued or running: a blocked one does not pile others up behind it. */
+    private final java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Guarded by {@link #recovery}: the servers and partition owners seen last, and since when the cluster is unreachable. */
     private List<String> knownNodes;
     private String[] knownOwners;
@@ -115,19 +119,23 @@ final class ClientCore implements AutoCloseable {
         TopologySnapshot first = backend.refresh();
         this.knownNodes = first.nodes();
         this.knownOwners = first.owners();
-        long lease = io.kindling.grid.Leases.leaseMillis();
-        backend.renewLease(clientId, lease, true);
+        backend.renewLease(clientId, io.kindling.grid.Leases.leaseMillis(), true);
         number = CLIENTS.incrementAndGet();
         this.events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number));
+        this.lease = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number + "-lease"));
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number + "-watch"));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-client-" + number + "-io"));
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + number));
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
         long renew = io.kindling.grid.Leases.renewMillis();
-        events.scheduleWithFixedDelay(this::renewLease, renew, renew, TimeUnit.MILLISECONDS);
+        lease.scheduleWithFixedDelay(this::renewLease, renew, renew, TimeUnit.MILLISECONDS);
         long watch = clientNode != null ? WATCH_MILLIS : THIN_WATCH_MILLIS;
         watcher.scheduleWithFixedDelay(this::watch, watch, watch, TimeUnit.MILLISECONDS);
-        events.scheduleWithFixedDelay(() -> background.execute(this::publishPending), 1, 1, TimeUnit.SECONDS);
+        events.scheduleWithFixedDelay(() -> {
+            if (publishing.compareAndSet(false, true)) {
+                background.execute(this::publishPending);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -150,6 +158,14 @@ final class ClientCore implements AutoCloseable {
 
     /** Tells the dashboards how many tasks of each function this client is still waiting for. */
     private void publishPending() {
+        try {
+            publishPendingNow();
+        } finally {
+            publishing.set(false);
+        }
+    }
+
+    private void publishPendingNow() {
         if (closed || gone) {
             return;
         }
@@ -583,6 +599,7 @@ final class ClientCore implements AutoCloseable {
             c.done().complete(c.resolution());
         }
         events.shutdownNow();
+        lease.shutdownNow();
         watcher.shutdownNow();
         background.shutdownNow();
         callbacks.shutdown();
@@ -609,6 +626,7 @@ final class ClientCore implements AutoCloseable {
         cleanup.start();
         awaitThread(cleanup, deadline);
         awaitTermination(events, deadline);
+        awaitTermination(lease, deadline);
         awaitTermination(watcher, deadline);
         awaitTermination(background, deadline);
         awaitTermination(callbacks, deadline);
