@@ -128,4 +128,15 @@ class RetryAndCancelTest {
                 .toCompletableFuture();
         assertEquals(1, probe.get(30, TimeUnit.SECONDS), "the cancelled task did not run: this is the first call");
     }
+
+    @Test
+    void systemExitInATask_failsTheTask_thisJvmGoesOn() {
+        // From Java 24 the JDK has no security manager: the exit would end this JVM (see ExitGuard).
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 24);
+        Future<Integer> exits = client().pure(false).submit(Hostile::exit, 7);
+        Throwable e = exits.exception();
+        assertInstanceOf(io.kindling.grid.TaskExitException.class, e, String.valueOf(e));
+        assertEquals("security manager", io.kindling.grid.ExitGuard.mode());
+        assertEquals(2, client().submit(Hostile::slowInc, 1).result(BOUND), "the node still runs tasks");
+    }
 }

@@ -3,8 +3,6 @@ package io.kindling.grid;
 import org.apache.ignite.Ignition;
 
 import java.io.FileDescriptor;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.security.Permission;
 import java.util.Map;
@@ -27,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * manager costs a call per check. It is installed once per JVM, when the first Kindling node of
  * the JVM starts a batch. Two precautions: the common fork-join pool is created first (a pool
  * created under a security manager runs its tasks on threads without context class loader), and
- * the JDK's deprecation notice is kept off the node's standard error.
+ * on Java 17 the JDK's deprecation notice is kept off the node's standard error
+ * ({@link #installQuietly}).
  *
  * <p>From Java 24 on, the JDK has no security manager. There the guard is a shutdown hook: when
  * the JVM exits while a task thread is inside {@code System.exit}, it gives the Ignite nodes of
@@ -69,15 +68,37 @@ public final class ExitGuard {
     }
 
     private static boolean installSecurityManager() {
-        PrintStream err = System.err;
-        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        if ("disallow".equals(System.getProperty("java.security.manager"))) {
+            return false;
+        }
+        Guard guard = new Guard();
+        if (Runtime.version().feature() == 17 && installQuietly(guard)) {
+            return true;
+        }
         try {
-            System.setSecurityManager(new Guard());
+            System.setSecurityManager(guard);
             return true;
         } catch (UnsupportedOperationException | SecurityException e) {
             return false;
-        } finally {
-            System.setErr(err);
+        }
+    }
+
+    /**
+     * On Java 17, {@code System.setSecurityManager} does what its private implementation does and
+     * prints a four-line deprecation warning to the JVM's first standard error (which no
+     * {@code System.setErr} can redirect): a warning about this guard that a user cannot act on.
+     * With {@code java.lang} opened to Kindling (the {@code --add-opens} list every node needs),
+     * the implementation is called directly; otherwise the public method, warning and all.
+     */
+    private static boolean installQuietly(Guard guard) {
+        try {
+            java.lang.reflect.Method impl = System.class.getDeclaredMethod("implSetSecurityManager",
+                    SecurityManager.class);
+            impl.setAccessible(true);
+            impl.invoke(null, guard);
+            return System.getSecurityManager() == guard;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
         }
     }
 
