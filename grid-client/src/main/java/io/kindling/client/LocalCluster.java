@@ -318,7 +318,9 @@ public final class LocalCluster implements AutoCloseable {
             // Dropping the caches first means that no node moves partitions to another that is
             // stopping: a node stopped while reading rebalanced pages brought down its JVM here.
             try {
-                inProcess.get(0).destroyCaches(List.of(KindlingGrid.DATA_CACHE, KindlingGrid.LEASE_CACHE));
+                List<String> caches = new ArrayList<>(KindlingGrid.dataCacheNames(inProcess.get(0)));
+                caches.add(KindlingGrid.LEASE_CACHE);
+                inProcess.get(0).destroyCaches(caches);
             } catch (RuntimeException e) {
                 // stopping anyway
             }
