@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Turns the arguments of a {@code delayed} call into task arguments ({@link References}) and
- * remembers the {@link Delayed} values they read, each once.
+ * remembers the {@link Delayed} values they read (also those a {@link DelayedSource} stands
+ * for), each once.
  */
 final class Arguments {
     private static final int LINEAR_LIMIT = 8;
@@ -20,17 +21,19 @@ final class Arguments {
 
     Object[] convertAll(Object[] raw) {
         for (int i = 0; i < raw.length; i++) {
-            raw[i] = convert(raw[i]);
+            raw[i] = convert(raw[i], "argument " + (i + 1));
         }
         return raw;
     }
 
-    Object convert(Object value) {
-        return References.replace(value, this::keyOf);
+    Object convert(Object value, String what) {
+        return References.replace(value, this::keyOf, what);
     }
 
     private Key keyOf(Object value) {
-        if (value instanceof Delayed<?> d) {
+        Delayed<?> d = value instanceof Delayed<?> delayed ? delayed
+                : value instanceof DelayedSource source ? source.toDelayed() : null;
+        if (d != null) {
             addParent(d);
             return d.key();
         }

@@ -30,8 +30,10 @@ import java.util.Objects;
  * int same = total.compute(Scheduler.SYNC);
  * }</pre>
  *
- * <p>Arguments are plain values, other {@code Delayed} values, or Lists, Maps (their values) and
- * object arrays holding them at any depth; the task receives computed values in their place.
+ * <p>Arguments are plain values, other {@code Delayed} values, a client's {@code Future}s
+ * ({@link DelayedSource}), or Lists, Sets, Maps (their values) and object arrays holding them,
+ * nested up to {@value io.kindling.graph.Containers#MAX_DEPTH} deep; the task receives computed
+ * values in their place.
  * Functions are serializable lambdas or method references ({@link Fn0} to {@link Fn5}).
  *
  * <p>Keys: {@code delayed(...)} gives each call a unique key; {@link #pure()} gives a key that is

@@ -79,7 +79,7 @@ public final class DelayedCall {
     /** A value as a {@code Delayed}, keyed by its contents (pure or not); see {@link Delayed#value}. */
     public <T> Delayed<T> value(T value) {
         Arguments arguments = new Arguments();
-        Object converted = arguments.convert(value);
+        Object converted = arguments.convert(value, "the value");
         Key k = key != null ? Key.of(key) : Key.of(name != null ? name : typeName(value), Tokens.ofValue(converted));
         return new Delayed<>(Task.of(k, (Fn1<Object, Object>) DelayedCall::identity, converted), arguments.parents());
     }
@@ -110,6 +110,8 @@ public final class DelayedCall {
             return "none";
         } else if (value instanceof java.util.List) {
             return "list";
+        } else if (value instanceof java.util.Set) {
+            return "set";
         } else if (value instanceof java.util.Map) {
             return "map";
         } else if (value instanceof Object[]) {

@@ -250,30 +250,6 @@ public final class Client implements Scheduler, AutoCloseable {
         return submitter.persist(value);
     }
 
-    /** A Delayed standing for {@code future}, the computation of {@code value}. */
-    <T> Delayed<T> persisted(Delayed<T> value, Future<T> future) {
-        Fn0<T> held = new PersistedValue<>(future);
-        return Delayed.ofTask(Task.of(value.key(), held), List.of());
-    }
-
-    /** The computed value that a persisted Delayed stands for; computing it anywhere reads the future. */
-    private static final class PersistedValue<T> implements Fn0<T> {
-        private static final long serialVersionUID = 1L;
-        private final transient Future<T> future;
-
-        PersistedValue(Future<T> future) {
-            this.future = future;
-        }
-
-        @Override
-        public T apply() {
-            if (future == null) {
-                throw new IllegalStateException("a persisted value cannot be recomputed away from its client");
-            }
-            return future.result();
-        }
-    }
-
     /** Computes {@code keys} of {@code graph} on the cluster (the {@link Scheduler} contract). */
     @Override
     public List<Object> get(Graph graph, List<Key> keys) {
@@ -306,6 +282,9 @@ public final class Client implements Scheduler, AutoCloseable {
     }
 
     void requireOwn(Future<?> future) {
+        if (future == null) {
+            throw new NullPointerException("a future is null: pass futures that this client returned");
+        }
         if (future.client() != core) {
             throw new IllegalArgumentException("the future of '" + future.key() + "' belongs to another client");
         }

@@ -269,7 +269,11 @@ final class ClientCore implements AutoCloseable {
     List<KeyEntry> submit(List<Task> tasks, Collection<Key> held, int retries, int replicas) {
         requireOpen();
         for (Task t : tasks) {
-            Serialization.check(t);
+            if (t.function() instanceof FutureValue<?> future) {
+                future.requireUsableBy(this);
+            } else {
+                Serialization.check(t);
+            }
         }
         if (replicas > 0) {
             ensureDataCache(replicas);

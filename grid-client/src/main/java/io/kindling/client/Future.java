@@ -1,6 +1,9 @@
 package io.kindling.client;
 
+import io.kindling.Delayed;
+import io.kindling.DelayedSource;
 import io.kindling.graph.Key;
+import io.kindling.graph.Task;
 import io.kindling.grid.LostDataException;
 import io.kindling.scheduler.TaskFailedException;
 
@@ -41,13 +44,14 @@ import java.util.function.Consumer;
  * on Ignite's threads. {@link #cancel()} stops a task that has not started, interrupts one that
  * runs (and discards its result); tasks waiting on a cancelled one are cancelled too.
  */
-public final class Future<T> implements java.util.concurrent.Future<T> {
+public final class Future<T> implements java.util.concurrent.Future<T>, DelayedSource {
     /** Stands for a value that was missing from the grid when read: it is being computed again. */
     private static final Object MISSING = new Object();
 
     private final ClientCore client;
     private final KeyEntry entry;
     volatile ClientCore.FutureReference reference;
+    private volatile Delayed<T> delayed;
 
     Future(ClientCore client, KeyEntry entry) {
         this.client = client;
@@ -60,6 +64,22 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
 
     ClientCore client() {
         return client;
+    }
+
+    /**
+     * This future as a {@link Delayed} value, so that {@code delayed(fn, future)} and graphs built
+     * on it read it (Dask lets futures be inputs of delayed graphs): computed on this future's
+     * client, the graph uses its data where it is; on another scheduler, it waits for the value.
+     * The Delayed keeps this future, and so its data, while it is reachable.
+     */
+    @Override
+    public Delayed<T> toDelayed() {
+        Delayed<T> d = delayed;
+        if (d == null) {
+            d = Delayed.ofTask(Task.of(entry.key, new FutureValue<>(this)), java.util.List.of());
+            delayed = d;
+        }
+        return d;
     }
 
     /** The key of this future's value. */
@@ -94,6 +114,7 @@ public final class Future<T> implements java.util.concurrent.Future<T> {
      * @throws java.util.concurrent.CompletionException wrapping a {@link TimeoutException} naming the key
      */
     public T result(Duration timeout) {
+        java.util.Objects.requireNonNull(timeout, "result needs a timeout, not null: call result() to wait without one");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             KeyEntry.Resolution r;

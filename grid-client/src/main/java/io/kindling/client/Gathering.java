@@ -25,8 +25,15 @@ final class Gathering {
 
     @SuppressWarnings("unchecked")
     static <T> List<T> gather(ClientCore core, Client client, List<Future<T>> futures) {
+        java.util.Objects.requireNonNull(futures, "gather needs futures, not null");
         List<KeyEntry> entries = new ArrayList<>(futures.size());
+        int i = 0;
         for (Future<T> f : futures) {
+            i++;
+            if (f == null) {
+                throw new NullPointerException("gather: element " + i + " of the " + futures.size()
+                        + " futures is null; pass only futures that this client returned");
+            }
             client.requireOwn(f);
             entries.add(f.entry());
         }

@@ -60,7 +60,8 @@ final class Serialization {
         }
         if (v instanceof Literal l) {
             return plain(l.value(), depth + 1);
-        } else if (v instanceof List<?> list && list.size() <= 10_000) {
+        } else if (v instanceof java.util.Collection<?> list && (v instanceof List<?> || v instanceof java.util.Set<?>)
+                && list.size() <= 10_000) {
             for (Object e : list) {
                 if (!plain(e, depth + 1)) {
                     return false;

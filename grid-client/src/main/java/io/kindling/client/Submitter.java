@@ -30,8 +30,9 @@ import java.util.Objects;
  * {@code client.replicas(1).scatter(...)}. Immutable; options combine.
  *
  * <p>Arguments may be values, {@link Future}s of the same client and {@link Delayed} values, also
- * inside Lists, Maps (values) and object arrays; the task reads their values on the cluster, and
- * the client never downloads them.
+ * inside Lists, Sets, Maps (values) and object arrays, nested up to
+ * {@value io.kindling.graph.Containers#MAX_DEPTH} deep; the task reads their values on the
+ * cluster, and the client never downloads them.
  */
 public final class Submitter {
     private final Client client;
@@ -88,16 +89,20 @@ public final class Submitter {
 
     /** Puts a value on the cluster; the future is finished at once. Its key is a hash of the value. */
     public <T> Future<T> scatter(T value) {
-        return Scattering.scatter(client.core(), List.of(value), null, replicas).get(0);
+        return Scattering.scatter(client.core(), java.util.Collections.singletonList(value), null, replicas).get(0);
     }
 
     /** Puts values on the cluster, spread over the nodes; one future per value. */
     public <T> List<Future<T>> scatter(List<T> values) {
+        Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "
+                + "Collections.singletonList(null)");
         return Scattering.scatter(client.core(), values, null, replicas);
     }
 
     /** Puts values on the cluster, all on {@code node} (a consistent id from {@link Client#nodes()}). */
     public <T> List<Future<T>> scatter(List<T> values, String node) {
+        Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "
+                + "Collections.singletonList(null)");
         if (!client.nodes().contains(node)) {
             throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + client.nodes());
         }
@@ -125,7 +130,7 @@ public final class Submitter {
      * is computed again (or kept on other nodes too, with {@link #replicas}).
      */
     public <T> Delayed<T> persist(Delayed<T> value) {
-        return client.persisted(value, compute(value));
+        return compute(value).toDelayed();
     }
 
     public <R> Future<R> submit(Fn0<R> fn) {
@@ -156,6 +161,7 @@ public final class Submitter {
     /** One task per item, {@code fn(item)}; futures in the order of the items. */
     public <A, R> List<Future<R>> map(Fn1<A, R> fn, Collection<?> items) {
         Objects.requireNonNull(fn, "map needs a function: pass a method reference or lambda, not null");
+        Objects.requireNonNull(items, "map needs a collection of items, not null: pass an empty list for no tasks");
         Prepared prepared = new Prepared();
         List<Key> keys = new ArrayList<>(items.size());
         for (Object item : items) {
@@ -168,6 +174,9 @@ public final class Submitter {
 
     /** One task per pair, {@code fn(a, b)}, for two lists of the same length. */
     public <A, B, R> List<Future<R>> map(Fn2<A, B, R> fn, List<?> as, List<?> bs) {
+        Objects.requireNonNull(fn, "map needs a function: pass a method reference or lambda, not null");
+        Objects.requireNonNull(as, "map needs two lists of items; the first is null");
+        Objects.requireNonNull(bs, "map needs two lists of items; the second is null");
         if (as.size() != bs.size()) {
             throw new IllegalArgumentException("map over two lists needs equal lengths, not " + as.size() + " and "
                     + bs.size());
@@ -200,8 +209,14 @@ public final class Submitter {
 
         Key add(Fn fn, Object[] raw, String explicitKey) {
             Object[] args = new Object[raw.length];
+            boolean[] primitive = Tokens.primitiveArguments(fn);
             for (int i = 0; i < raw.length; i++) {
-                args[i] = References.replace(raw[i], this::keyOf);
+                if (raw[i] == null && primitive[i]) {
+                    throw new IllegalArgumentException("argument " + (i + 1) + " of '" + Tokens.functionName(fn)
+                            + "' is null, but the function takes a primitive there (such as an int): pass a value, "
+                            + "or a function that takes the boxed type");
+                }
+                args[i] = References.replace(raw[i], this::keyOf, "argument " + (i + 1));
             }
             Key k = explicitKey != null ? Key.of(explicitKey)
                     : Key.of(Tokens.functionName(fn), pure ? Tokens.pure(fn, args) : Tokens.unique());

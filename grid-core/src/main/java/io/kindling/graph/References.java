@@ -1,18 +1,15 @@
 package io.kindling.graph;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Turns user arguments into task arguments: every object that stands for another task's result
- * (a {@code Delayed}, a client {@code Future}) becomes that task's {@link Key}, also inside Lists,
- * Maps (values) and object arrays at any depth; a {@link Key} given as a value is wrapped in a
- * {@link Literal} so that it stays a value. A container is rebuilt only when something in it is
- * replaced.
+ * (a {@code Delayed}, a client {@code Future}) becomes that task's {@link Key}, also inside the
+ * containers arguments are read through ({@link Containers}: lists, sets, maps' values, object
+ * arrays); a {@link Key} given as a value is wrapped in a {@link Literal} so that it stays a value.
+ * A container is rebuilt only when something in it is replaced.
  */
 public final class References {
     private References() {
@@ -20,9 +17,17 @@ public final class References {
 
     /**
      * {@code value} with references replaced: {@code keyOf} returns the key an object stands for,
-     * or null if it is an ordinary value.
+     * or null if it is an ordinary value. {@code what} names the value in errors.
+     *
+     * @throws IllegalArgumentException if the value nests too deep or contains itself ({@link Containers#check})
      */
-    public static Object replace(Object value, Function<Object, Key> keyOf) {
+    public static Object replace(Object value, Function<Object, Key> keyOf, String what) {
+        Containers.check(value, what);
+        return replace(value, keyOf);
+    }
+
+    /** {@link #replace(Object, Function, String)} of a value already checked. */
+    private static Object replace(Object value, Function<Object, Key> keyOf) {
         if (value == null) {
             return null;
         }
@@ -33,44 +38,28 @@ public final class References {
         if (key != null) {
             return key;
         }
-        if (value instanceof List<?> list) {
-            List<Object> out = null;
-            for (int i = 0; i < list.size(); i++) {
-                Object e = list.get(i);
-                Object r = replace(e, keyOf);
-                if (r != e && out == null) {
-                    out = new ArrayList<>(list.subList(0, i));
-                }
-                if (out != null) {
-                    out.add(r);
-                }
-            }
-            return out == null ? list : Collections.unmodifiableList(out);
-        } else if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> out = null;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                Object r = replace(e.getValue(), keyOf);
-                if (r != e.getValue() && out == null) {
-                    out = new LinkedHashMap<>(map);
-                }
-                if (out != null) {
-                    out.put(e.getKey(), r);
-                }
-            }
-            return out == null ? map : Collections.unmodifiableMap(out);
-        } else if (value instanceof Object[] array) {
-            Object[] out = null;
-            for (int i = 0; i < array.length; i++) {
-                Object r = replace(array[i], keyOf);
-                if (r != array[i] && out == null) {
-                    out = array.clone();
-                }
-                if (out != null) {
-                    out[i] = r;
-                }
-            }
-            return out == null ? array : out;
+        if (!Containers.isContainer(value)) {
+            return value;
         }
-        return value;
+        List<Object> out = null;
+        int i = 0;
+        for (Object e : Containers.elements(value)) {
+            Object r = replace(e, keyOf);
+            if (r != e && out == null) {
+                out = new ArrayList<>();
+                int j = 0;
+                for (Object before : Containers.elements(value)) {
+                    if (j++ == i) {
+                        break;
+                    }
+                    out.add(before);
+                }
+            }
+            if (out != null) {
+                out.add(r);
+            }
+            i++;
+        }
+        return out == null ? value : Containers.rebuild(value, out);
     }
 }

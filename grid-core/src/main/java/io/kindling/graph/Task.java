@@ -20,8 +20,10 @@ import java.util.function.Function;
  * <p>An argument is read as follows (the rules of Dask's graph spec, adapted to Java):
  * <ul>
  *   <li>a {@link Key} is a reference: the function receives that key's value;</li>
- *   <li>a {@link List}, an object array, or a {@link Map} (its values) is traversed, and is
- *       handed to the function as a new container of the same kind with references replaced;</li>
+ *   <li>a {@link List}, a {@link java.util.Set}, an object array, or a {@link Map} (its values)
+ *       is traversed, and is handed to the function as a new container of the same kind with
+ *       references replaced ({@link Containers}; nesting at most {@value Containers#MAX_DEPTH}
+ *       deep, and no container inside itself);</li>
  *   <li>a {@link Literal} is handed over unwrapped and never traversed;</li>
  *   <li>anything else is a literal value.</li>
  * </ul>
@@ -60,6 +62,11 @@ public final class Task implements Serializable {
             throw new IllegalArgumentException("task '" + key + "' passes " + args.length
                     + " argument(s) to a function of " + function.arity());
         }
+        for (int i = 0; i < args.length; i++) {
+            if (Containers.isContainer(args[i])) {
+                Containers.check(args[i], "argument " + (i + 1) + " of task '" + key + "'");
+            }
+        }
         return new Task(key, function, args);
     }
 
@@ -97,16 +104,8 @@ public final class Task implements Serializable {
     private static void visitReferences(Object argument, Consumer<Key> action) {
         if (argument instanceof Key k) {
             action.accept(k);
-        } else if (argument instanceof List<?> list) {
-            for (Object element : list) {
-                visitReferences(element, action);
-            }
-        } else if (argument instanceof Map<?, ?> map) {
-            for (Object value : map.values()) {
-                visitReferences(value, action);
-            }
-        } else if (argument instanceof Object[] array) {
-            for (Object element : array) {
+        } else if (Containers.isContainer(argument)) {
+            for (Object element : Containers.elements(argument)) {
                 visitReferences(element, action);
             }
         }
@@ -131,33 +130,15 @@ public final class Task implements Serializable {
             return values.apply(k);
         } else if (argument instanceof Literal literal) {
             return literal.value();
-        } else if (argument instanceof List<?> list) {
-            if (!needsResolution(list)) {
-                return list;
+        } else if (Containers.isContainer(argument)) {
+            if (!needsResolution(argument)) {
+                return argument;
             }
-            List<Object> out = new ArrayList<>(list.size());
-            for (Object element : list) {
+            List<Object> out = new ArrayList<>();
+            for (Object element : Containers.elements(argument)) {
                 out.add(resolve(element, values));
             }
-            return Collections.unmodifiableList(out);
-        } else if (argument instanceof Map<?, ?> map) {
-            if (!needsResolution(map)) {
-                return map;
-            }
-            Map<Object, Object> out = new LinkedHashMap<>(map.size() * 2);
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.put(e.getKey(), resolve(e.getValue(), values));
-            }
-            return Collections.unmodifiableMap(out);
-        } else if (argument instanceof Object[] array) {
-            if (!needsResolution(array)) {
-                return array;
-            }
-            Object[] out = (Object[]) Array.newInstance(array.getClass().getComponentType(), array.length);
-            for (int i = 0; i < array.length; i++) {
-                out[i] = resolve(array[i], values);
-            }
-            return out;
+            return Containers.rebuild(argument, out);
         }
         return argument;
     }
@@ -166,20 +147,8 @@ public final class Task implements Serializable {
     private static boolean needsResolution(Object argument) {
         if (argument instanceof Key || argument instanceof Literal) {
             return true;
-        } else if (argument instanceof List<?> list) {
-            for (Object element : list) {
-                if (needsResolution(element)) {
-                    return true;
-                }
-            }
-        } else if (argument instanceof Map<?, ?> map) {
-            for (Object value : map.values()) {
-                if (needsResolution(value)) {
-                    return true;
-                }
-            }
-        } else if (argument instanceof Object[] array) {
-            for (Object element : array) {
+        } else if (Containers.isContainer(argument)) {
+            for (Object element : Containers.elements(argument)) {
                 if (needsResolution(element)) {
                     return true;
                 }

@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,14 @@ public final class Tokens {
     /** A fresh token, never handed out before in this JVM. */
     public static long unique() {
         return mix(COUNTER.addAndGet(0x9E3779B97F4A7C15L));
+    }
+
+    /**
+     * For each argument of {@code function}, whether the method behind it takes a primitive there
+     * (so that null cannot be passed); all false when that cannot be known (a class of its own).
+     */
+    public static boolean[] primitiveArguments(Fn function) {
+        return FUNCTIONS.get(function.getClass()).primitives(function);
     }
 
     /** A readable name for a function: the method's name for a method reference, {@code lambda} for a lambda. */
@@ -89,6 +98,7 @@ public final class Tokens {
     private static final class FunctionInfo {
         final Method writeReplace;
         private volatile String name;
+        private volatile boolean[] primitives;
 
         private FunctionInfo(Method writeReplace) {
             this.writeReplace = writeReplace;
@@ -105,6 +115,49 @@ public final class Tokens {
                 }
             }
             return new FunctionInfo(null);
+        }
+
+        boolean[] primitives(Fn function) {
+            boolean[] known = primitives;
+            if (known != null) {
+                return known;
+            }
+            boolean[] found = new boolean[function.arity()];
+            if (writeReplace != null) {
+                try {
+                    SerializedLambda lambda = (SerializedLambda) writeReplace.invoke(function);
+                    List<Character> kinds = parameterKinds(lambda.getImplMethodSignature());
+                    // Captured values come first; a method reference to an instance method takes
+                    // its receiver first (one parameter fewer than the function).
+                    int offset = kinds.size() - found.length;
+                    for (int i = 0; i < found.length && offset >= 0; i++) {
+                        found[i] = "ZBCSIJFD".indexOf(kinds.get(offset + i)) >= 0;
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    found = new boolean[function.arity()];
+                }
+            }
+            primitives = found;
+            return found;
+        }
+
+        /** The first character of each parameter descriptor of a method descriptor such as {@code (ILjava/lang/String;)I}. */
+        private static List<Character> parameterKinds(String descriptor) {
+            List<Character> out = new ArrayList<>();
+            int i = 1;
+            while (descriptor.charAt(i) != ')') {
+                char c = descriptor.charAt(i);
+                int start = i;
+                while (descriptor.charAt(i) == '[') {
+                    i++;
+                }
+                if (descriptor.charAt(i) == 'L') {
+                    i = descriptor.indexOf(';', i);
+                }
+                i++;
+                out.add(start == i - 1 ? c : 'L');
+            }
+            return out;
         }
 
         String name(Fn function) {
@@ -233,6 +286,17 @@ public final class Tokens {
                 for (Object e : list) {
                     value(e);
                 }
+            } else if (v instanceof java.util.Set<?> set) {
+                // Equal sets hash alike whatever their iteration order: a sum of element hashes.
+                add(34);
+                add(set.size());
+                long sum = 0;
+                for (Object e : set) {
+                    Hasher element = new Hasher();
+                    element.value(e);
+                    sum += element.finish();
+                }
+                add(sum);
             } else if (v instanceof Map<?, ?> map) {
                 add(22);
                 add(map.size());
