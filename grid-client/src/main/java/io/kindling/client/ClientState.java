@@ -153,13 +153,15 @@ final class ClientState {
 
     /**
      * Adds data already in the grid (scattered) with {@code replicas} copies; returns the entry for
-     * the key, which stores the data under {@code storage} if it is new, was lost, or had fewer
-     * replicas (the older copy is then deleted); otherwise the caller's copy is not used.
+     * the key, which stores the data under {@code storage} if it is new, was lost, had fewer
+     * replicas, or was on another node while the caller {@code pinned} it to {@code node} (the
+     * older copy is then deleted); otherwise the caller's copy is not used.
      */
     KeyEntry addData(Key key, String cache, String storage, int partition, String node, long nbytes, boolean inline,
-            Object value, int replicas) {
+            Object value, int replicas, boolean pinned) {
         KeyEntry e = entries.get(key);
-        if (e != null && e.state == KeyEntry.State.MEMORY && e.replicas < replicas) {
+        if (e != null && e.state == KeyEntry.State.MEMORY && (e.replicas < replicas
+                || (pinned && !java.util.Objects.equals(e.node, node)))) {
             deletions.add(new Location(e.cache, e.storage, e.partition));
         } else if (e != null && e.state != KeyEntry.State.LOST) {
             return e;
@@ -297,6 +299,17 @@ final class ClientState {
                 if (o != null && o.ok()) {
                     deletions.add(new Location(spec.cache(), spec.storage(), spec.partition()));
                 }
+                continue;
+            }
+            if (!e.needed() && (o == null || !o.ok())) {
+                // A task nobody wants any more that did not finish (stopped, skipped): drop it.
+                dropUnneeded(e);
+                continue;
+            }
+            if (e.stopOrdered && (o == null || !o.ok())) {
+                // Asked to stop while nobody needed it, and needed again since: it runs again.
+                e.stopOrdered = false;
+                again.add(e);
                 continue;
             }
             if (o == null) {
@@ -817,7 +830,13 @@ final class ClientState {
         }
         boolean keep = e.task != null && e.lineageRefs > 0;
         switch (e.state) {
-            case PROCESSING -> { }
+            case PROCESSING -> {
+                // Nobody wants the result any more: stop the task on its node (Dask releases it).
+                if (!e.stopOrdered && e.batch != null) {
+                    e.stopOrdered = true;
+                    cancels.add(new CancelOrder(e.batch, List.of(e.key)));
+                }
+            }
             case NEW, WAITING, READY -> {
                 if (e.state == KeyEntry.State.READY) {
                     ready.remove(e);
@@ -848,6 +867,21 @@ final class ClientState {
             }
             default -> forget(e);
         }
+    }
+
+    /** A task that stopped while nobody needed it: released (its task kept for lineage) or forgotten. */
+    private void dropUnneeded(KeyEntry e) {
+        e.batch = null;
+        e.stopOrdered = false;
+        if (e.task != null && e.lineageRefs > 0) {
+            move(e, KeyEntry.State.RELEASED);
+        } else {
+            for (KeyEntry in : e.inputs) {
+                in.waitingDependents.removeIf(d -> d == e);
+            }
+            forget(e);
+        }
+        resolved(e);
     }
 
     private void forget(KeyEntry e) {
@@ -902,8 +936,13 @@ final class ClientState {
         if (cancels.isEmpty()) {
             return List.of();
         }
-        List<CancelOrder> out = new ArrayList<>(cancels);
+        Map<Batch, List<Key>> byBatch = new LinkedHashMap<>();
+        for (CancelOrder c : cancels) {
+            byBatch.computeIfAbsent(c.batch(), b -> new ArrayList<>()).addAll(c.keys());
+        }
         cancels.clear();
+        List<CancelOrder> out = new ArrayList<>(byBatch.size());
+        byBatch.forEach((b, keys) -> out.add(new CancelOrder(b, keys)));
         return out;
     }
 

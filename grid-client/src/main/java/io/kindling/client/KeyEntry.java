@@ -74,6 +74,8 @@ final class KeyEntry {
     List<String> killedNodes;
     /** Sent alone in its batch: one more node death under it would be its last (see {@code ClientState}). */
     boolean solo;
+    /** Nobody needs it while it runs, and its node was asked to stop it. */
+    boolean stopOrdered;
     /** Times the task's node found an input missing, or failed to take the batch, in a row. */
     int setbacks;
 

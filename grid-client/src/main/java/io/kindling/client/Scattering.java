@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * {@code scatter}: values go to the data cache in one {@code putAll}, each under a key hashed
- * from its content (so scattering the same value twice stores it once), spread over the nodes by
- * that hash, or all on one node. The futures are finished at once.
+ * from its content (so scattering the same value twice stores it once), spread over the nodes in
+ * turn, weighted by their task threads (as Dask spreads them), or all on one node (a value already
+ * held elsewhere is then stored on that node too). The futures are finished at once.
  *
  * <p>Replicas: with {@code replicas > 0} the values go to the data cache that keeps that many
  * copies on other nodes ({@link KindlingGrid#dataCacheName}), so they survive the loss of as many
@@ -32,10 +33,13 @@ final class Scattering {
         List<Key> keys = new ArrayList<>(values.size());
         List<Location> locations = new ArrayList<>(values.size());
         Map<Location, Object> puts = new HashMap<>();
-        for (T v : values) {
+        List<String> turns = node != null ? List.of(node) : turns(core.topology);
+        int first = NEXT.getAndAdd(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            T v = values.get(i);
             Key k = Key.of(typeName(v), Tokens.ofValue(v));
-            int partition = node != null ? core.topology.partitionOn(node, k.hashCode())
-                    : Math.floorMod(k.hashCode(), KindlingGrid.PARTITIONS);
+            int partition = turns.isEmpty() ? Math.floorMod(k.hashCode(), KindlingGrid.PARTITIONS)
+                    : core.topology.partitionOn(turns.get(Math.floorMod(first + i, turns.size())), k.hashCode());
             Location l = new Location(cache, core.storageName(k), partition);
             keys.add(k);
             locations.add(l);
@@ -44,7 +48,8 @@ final class Scattering {
         synchronized (core.state) {
             for (int i = 0; i < keys.size(); i++) {
                 KeyEntry existing = core.state.get(keys.get(i));
-                if (existing != null && existing.state == KeyEntry.State.MEMORY && existing.replicas >= replicas) {
+                if (existing != null && existing.state == KeyEntry.State.MEMORY && existing.replicas >= replicas
+                        && (node == null || node.equals(existing.node))) {
                     puts.remove(locations.get(i));
                 }
             }
@@ -64,7 +69,8 @@ final class Scattering {
                 long nbytes = Sizes.of(v);
                 Location l = locations.get(i);
                 KeyEntry e = core.state.addData(keys.get(i), cache, l.storage(), l.partition(),
-                        core.topology.nodeOf(l.partition()), nbytes, nbytes < RunTasks.INLINE_BYTES, v, replicas);
+                        core.topology.nodeOf(l.partition()), nbytes, nbytes < RunTasks.INLINE_BYTES, v, replicas,
+                        node != null);
                 core.state.hold(e);
                 entries.add(e);
                 if (!ClientState.uses(e, l.storage()) && puts.containsKey(l)) {
@@ -79,6 +85,20 @@ final class Scattering {
             out.add(core.future(e));
         }
         core.pump();
+        return out;
+    }
+
+    /** Spreads scatters over calls too, so that values scattered one at a time do not pile up on one node. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The nodes in turn, each as many times as it has task threads (Dask spreads scattered data by threads). */
+    private static List<String> turns(Topology topology) {
+        List<String> out = new ArrayList<>();
+        for (String n : topology.nodes()) {
+            for (int t = 0; t < topology.slots(n); t++) {
+                out.add(n);
+            }
+        }
         return out;
     }
 

@@ -188,7 +188,7 @@ class ClientStateTest {
 
     @Test
     void scatteredValueLost_futureLost_dependentsErrWithTheSameException() {
-        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.s", 0, "a", 8, true, 3, 0);
+        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.s", 0, "a", 8, true, 3, 0, false);
         state.hold(data);
         KeyEntry r = held(inc("r", Key.of("data")));
         topology.nodes.remove("a");
@@ -206,11 +206,11 @@ class ClientStateTest {
 
     @Test
     void scatterAgainAfterLoss_storesAgain() {
-        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.1", 0, "a", 8, true, 3, 0);
+        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.1", 0, "a", 8, true, 3, 0, false);
         state.hold(data);
         state.nodesLeft(List.of("a"), List.of(data));
         assertEquals(KeyEntry.State.LOST, data.state);
-        KeyEntry again = state.addData(Key.of("data"), "kindling-data", "data#test.2", 1, "b", 8, true, 3, 0);
+        KeyEntry again = state.addData(Key.of("data"), "kindling-data", "data#test.2", 1, "b", 8, true, 3, 0, false);
         check();
         assertSame(data, again);
         assertEquals(KeyEntry.State.MEMORY, data.state);
@@ -393,5 +393,30 @@ class ClientStateTest {
         assertEquals("lost", big.status());
         assertEquals("finished", small.status(), "a value the client holds itself is still there");
         assertEquals(Set.of(), Set.copyOf(state.processing().keySet()));
+    }
+
+    @Test
+    void releasedWhileRunning_stopOrdered_thenDropped_orRunAgainIfNeededAgain() {
+        KeyEntry gone = held(inc("gone", 1));
+        KeyEntry back = held(inc("back", 2));
+        topology.nodes.retainAll(List.of("a"));
+        List<Batch> sent = take();
+        state.release(gone);
+        state.release(back);
+        check();
+        List<ClientState.CancelOrder> orders = state.drainCancels();
+        assertEquals(2, orders.size(), "a stop order per batch: " + orders);
+        state.hold(back);
+        check();
+        for (Batch b : sent) {
+            Map<Key, Outcome> outcomes = new HashMap<>();
+            for (KeyEntry e : b.entries) {
+                outcomes.put(e.key, Outcome.failure(e.key, new InterruptedException("stopped"), "a", "t", 0, 0));
+            }
+            state.batchFinished(b, outcomes);
+            check();
+        }
+        assertNull(state.get(gone.key), "nobody wanted it: forgotten, not erred");
+        assertEquals(KeyEntry.State.READY, back.state, "needed again after the stop: it runs again");
     }
 }

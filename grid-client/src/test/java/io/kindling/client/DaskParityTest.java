@@ -140,4 +140,39 @@ class DaskParityTest {
         IllegalArgumentException submit = assertThrows(IllegalArgumentException.class, () -> c.submit(inc, null));
         assertTrue(submit.getMessage().contains("argument 1 of 'inc' is null"), submit.getMessage());
     }
+
+    static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.atomic.AtomicBoolean INTERRUPTED = new java.util.concurrent.atomic.AtomicBoolean();
+    static final AtomicInteger BLOCKED = new AtomicInteger();
+
+    /** Waits for {@link #gate} (at most 30 s); records an interrupt. */
+    public static int blocker(int x) throws InterruptedException {
+        BLOCKED.incrementAndGet();
+        try {
+            gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            return x;
+        } catch (InterruptedException e) {
+            INTERRUPTED.set(true);
+            throw e;
+        } finally {
+            BLOCKED.decrementAndGet();
+        }
+    }
+
+    @Test
+    void computeOfSeveral_oneFails_throwsAtOnce_andStopsTheSiblingsNobodyHolds() {
+        gate = new java.util.concurrent.CountDownLatch(1);
+        INTERRUPTED.set(false);
+        Delayed<Integer> slow = delayed(DaskParityTest::blocker, 1);
+        Delayed<Integer> failing = delayed(Ops::fail, 2);
+        long t0 = System.nanoTime();
+        GridFixture.awaitCondition("nothing blocked yet", () -> BLOCKED.get() == 0);
+        io.kindling.scheduler.TaskFailedException e = assertThrows(io.kindling.scheduler.TaskFailedException.class,
+                () -> Delayed.computeAll(client(), slow, failing));
+        assertEquals(failing.key(), e.key());
+        assertEquals(1, gate.getCount(), "it did not wait for the slow sibling");
+        GridFixture.awaitCondition("the slow sibling to be stopped on its node", INTERRUPTED::get);
+        assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(25));
+        gate.countDown();
+    }
 }
