@@ -200,12 +200,26 @@ public final class Client implements Scheduler, AutoCloseable {
 
     /** Waits for the values of futures, fetching those not yet local in one round trip; same order. */
     public <T> List<T> gather(List<Future<T>> futures) {
-        return Gathering.gather(core, this, futures);
+        return Gathering.gather(core, this, futures, Errors.RAISE);
+    }
+
+    /**
+     * Waits for the values of futures with {@code errors} deciding what happens to those that erred
+     * or were cancelled: {@link Errors#RAISE} throws (as {@link #gather(List)}), {@link Errors#SKIP}
+     * leaves them out (Dask's {@code errors="skip"}).
+     */
+    public <T> List<T> gather(List<Future<T>> futures, Errors errors) {
+        return Gathering.gather(core, this, futures, errors);
     }
 
     /** Waits for the values of a map of futures; same keys. */
     public <K, T> Map<K, T> gather(Map<K, Future<T>> futures) {
-        return Gathering.gather(core, this, futures);
+        return Gathering.gather(core, this, futures, Errors.RAISE);
+    }
+
+    /** As {@link #gather(Map)}; with {@link Errors#SKIP}, the keys of futures that did not finish are left out. */
+    public <K, T> Map<K, T> gather(Map<K, Future<T>> futures, Errors errors) {
+        return Gathering.gather(core, this, futures, errors);
     }
 
     // ------------------------------------------------------------------ data

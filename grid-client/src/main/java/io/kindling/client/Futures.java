@@ -3,12 +3,11 @@ package io.kindling.client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -85,37 +84,88 @@ public final class Futures {
         }
     }
 
-    /** The futures in the order they finish; iterating waits for the next one. */
-    public static <T> Iterable<Future<T>> asCompleted(Collection<Future<T>> futures) {
-        List<Future<T>> copy = new ArrayList<>(futures);
-        return () -> {
-            LinkedBlockingQueue<Future<T>> finished = new LinkedBlockingQueue<>();
-            for (Future<T> f : copy) {
-                f.entry().done.whenComplete((e, t) -> finished.add(f));
+    /** The futures in the order they finish, as Dask's {@code as_completed}; see {@link AsCompleted}. */
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> futures) {
+        return new AsCompleted<>(futures);
+    }
+
+    /** When {@link #wait(Collection, Duration, ReturnWhen)} returns, as Dask's {@code return_when}. */
+    public enum ReturnWhen {
+        /** As soon as one future is done. */
+        FIRST_COMPLETED,
+        /** Once every future is done. */
+        ALL_COMPLETED
+    }
+
+    /** The futures that were done when waiting returned, and the others (Dask's {@code DoneAndNotDoneFutures}). */
+    public record Waited<F extends Future<?>>(Set<F> done, Set<F> notDone) {
+    }
+
+    /** Waits until every future is done; returns them all as done. See {@link #wait(Collection, Duration, ReturnWhen)}. */
+    public static <F extends Future<?>> Waited<F> wait(Collection<F> futures) {
+        try {
+            return wait(futures, null, ReturnWhen.ALL_COMPLETED);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} (null: no bound) until one or all of the futures are done, as
+     * Dask's {@code wait}; returns the done and the not-done ones. As in Dask it returns when a
+     * future erred (it counts as done), and throws when one that is done was cancelled.
+     *
+     * @throws TimeoutException if the futures were not done in time
+     * @throws FutureCancelledException if a future was cancelled ({@link ClusterUnavailableException}
+     *     if the cluster went away)
+     */
+    public static <F extends Future<?>> Waited<F> wait(Collection<F> futures, Duration timeout, ReturnWhen when)
+            throws TimeoutException {
+        java.util.Objects.requireNonNull(futures, "wait needs futures, not null");
+        java.util.Objects.requireNonNull(when, "wait needs FIRST_COMPLETED or ALL_COMPLETED, not null");
+        if (when == ReturnWhen.ALL_COMPLETED) {
+            waitAll(futures, timeout);
+            return new Waited<>(new LinkedHashSet<>(futures), new LinkedHashSet<>());
+        }
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            CompletableFuture<?>[] dones = new CompletableFuture<?>[futures.size()];
+            int i = 0;
+            for (F f : futures) {
+                dones[i++] = f.entry().done;
             }
-            return new Iterator<>() {
-                private int returned;
-
-                @Override
-                public boolean hasNext() {
-                    return returned < copy.size();
-                }
-
-                @Override
-                public Future<T> next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    try {
-                        Future<T> f = finished.take();
-                        returned++;
-                        return f;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while waiting for the next future", e);
+            try {
+                if (dones.length > 0) {
+                    CompletableFuture<Object> any = CompletableFuture.anyOf(dones);
+                    if (timeout == null) {
+                        any.get();
+                    } else {
+                        any.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     }
                 }
-            };
-        };
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("interrupted while waiting for futures");
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (TimeoutException e) {
+                throw new TimeoutException("none of " + futures.size() + " futures was done within " + timeout);
+            }
+            Set<F> done = new LinkedHashSet<>();
+            Set<F> notDone = new LinkedHashSet<>();
+            for (F f : futures) {
+                (f.done() ? done : notDone).add(f);
+            }
+            if (done.isEmpty() && !futures.isEmpty()) {
+                continue;
+            }
+            for (F f : done) {
+                KeyEntry.Resolution r = f.entry().done.getNow(null);
+                if (r != null && r.state() == KeyEntry.State.CANCELLED) {
+                    throw r.error() instanceof ClusterUnavailableException c ? c : new FutureCancelledException(f.key());
+                }
+            }
+            return new Waited<>(done, notDone);
+        }
     }
 }
