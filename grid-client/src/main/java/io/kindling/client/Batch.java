@@ -19,6 +19,8 @@ final class Batch {
     /** When it was orphaned ({@link System#nanoTime}, set by the client) and why. */
     long orphanedNanos;
     Throwable failure;
+    /** Resources its (one) task holds on the node while it runs, or null. */
+    java.util.Map<String, Double> resources;
 
     Batch(long id, String node, List<KeyEntry> entries, List<TaskSpec> specs) {
         this.id = id;

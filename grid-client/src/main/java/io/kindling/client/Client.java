@@ -58,7 +58,7 @@ public final class Client implements Scheduler, AutoCloseable {
     private Client(GridBackend backend, AutoCloseable owned) {
         this.core = new ClientCore(backend);
         this.owned = owned;
-        this.submitter = new Submitter(this, true, null, 0, 0);
+        this.submitter = new Submitter(this, true, null, TaskOptions.DEFAULT, 0);
         this.introspection = new Introspection(core);
         Scheduler.setDefault(this);
     }
@@ -133,6 +133,21 @@ public final class Client implements Scheduler, AutoCloseable {
     /** {@code submit}, {@code map}, {@code compute} and {@code persist} whose tasks run again up to {@code retries} times if they throw (Dask's {@code retries=}). */
     public Submitter retries(int retries) {
         return submitter.retries(retries);
+    }
+
+    /** {@code submit}, {@code map} and {@code compute} whose tasks run before lower ones; see {@link Submitter#priority}. */
+    public Submitter priority(int priority) {
+        return submitter.priority(priority);
+    }
+
+    /** {@code submit}, {@code map}, {@code compute} and {@code scatter} on these nodes only; see {@link Submitter#workers}. */
+    public Submitter workers(String... nodes) {
+        return submitter.workers(nodes);
+    }
+
+    /** {@code submit}, {@code map} and {@code compute} whose tasks need abstract resources; see {@link Submitter#resources}. */
+    public Submitter resources(Map<String, ? extends Number> resources) {
+        return submitter.resources(resources);
     }
 
     /**
@@ -268,7 +283,7 @@ public final class Client implements Scheduler, AutoCloseable {
     @Override
     public List<Object> get(Graph graph, List<Key> keys) {
         Graph needed = graph.cull(keys);
-        List<Future<Object>> futures = submitGraph(needed, keys, 0, 0);
+        List<Future<Object>> futures = submitGraph(needed, keys, TaskOptions.DEFAULT, 0);
         try {
             return gather(futures);
         } finally {
@@ -278,16 +293,16 @@ public final class Client implements Scheduler, AutoCloseable {
         }
     }
 
-    <T> List<Future<T>> submitGraph(Graph graph, List<Key> keys, int retries, int replicas) {
+    <T> List<Future<T>> submitGraph(Graph graph, List<Key> keys, TaskOptions options, int replicas) {
         List<Task> tasks = new ArrayList<>(graph.size());
         for (int i : graph.topologicalIndexes()) {
             tasks.add(graph.taskAt(i));
         }
-        return submitTasks(tasks, keys, retries, replicas);
+        return submitTasks(tasks, keys, options, replicas);
     }
 
-    <R> List<Future<R>> submitTasks(List<Task> tasks, List<Key> held, int retries, int replicas) {
-        List<KeyEntry> entries = core.submit(tasks, held, retries, replicas);
+    <R> List<Future<R>> submitTasks(List<Task> tasks, List<Key> held, TaskOptions options, int replicas) {
+        List<KeyEntry> entries = core.submit(tasks, held, options, replicas);
         List<Future<R>> futures = new ArrayList<>(entries.size());
         for (KeyEntry e : entries) {
             futures.add(core.future(e));

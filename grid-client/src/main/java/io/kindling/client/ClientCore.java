@@ -267,6 +267,11 @@ final class ClientCore implements AutoCloseable {
      * kept with {@code replicas} copies.
      */
     List<KeyEntry> submit(List<Task> tasks, Collection<Key> held, int retries, int replicas) {
+        return submit(tasks, held, new TaskOptions(retries, 0, null, false, null), replicas);
+    }
+
+    /** {@link #submit(List, Collection, int, int)} with all the options of a call. */
+    List<KeyEntry> submit(List<Task> tasks, Collection<Key> held, TaskOptions options, int replicas) {
         requireOpen();
         for (Task t : tasks) {
             if (t.function() instanceof FutureValue<?> future) {
@@ -281,7 +286,7 @@ final class ClientCore implements AutoCloseable {
         List<KeyEntry> out = new ArrayList<>(held.size());
         synchronized (state) {
             for (Task t : tasks) {
-                state.addTask(t, retries);
+                state.addTask(t, options);
             }
             for (Key k : held) {
                 KeyEntry e = state.get(k);

@@ -84,6 +84,7 @@ final class ClientState {
     private final List<CancelOrder> cancels = new ArrayList<>();
     private final ArrayDeque<KeyEntry> unneeded = new ArrayDeque<>();
     private int allowedFailures = Integer.getInteger("kindling.allowed.failures", 3);
+    private long nextSequence;
 
     /** A state placing work by {@code topology}, naming each computation's data with {@code storageNames}. */
     ClientState(Topology topology, Function<Key, String> storageNames) {
@@ -122,6 +123,11 @@ final class ClientState {
      * asked for right after adding its tasks), so a task that errs at once is not forgotten first.
      */
     KeyEntry addTask(Task task, int retries) {
+        return addTask(task, new TaskOptions(retries, 0, null, false, null));
+    }
+
+    /** {@link #addTask(Task, int)} with the options of the call that submits it. */
+    KeyEntry addTask(Task task, TaskOptions options) {
         KeyEntry existing = entries.get(task.key());
         if (existing != null && existing.state == KeyEntry.State.CANCELLED && !existing.needed()) {
             forget(existing);
@@ -145,7 +151,12 @@ final class ClientState {
             inputs.add(d);
         }
         KeyEntry e = new KeyEntry(task.key(), task, inputs);
-        e.retries = retries;
+        e.retries = options.retries();
+        e.priority = options.priority();
+        e.sequence = nextSequence++;
+        e.workers = options.workers();
+        e.allowOtherWorkers = options.allowOtherWorkers();
+        e.resources = options.resources();
         entries.put(e.key, e);
         compute(e, false);
         return e;
@@ -154,14 +165,14 @@ final class ClientState {
     /**
      * Adds data already in the grid (scattered) with {@code replicas} copies; returns the entry for
      * the key, which stores the data under {@code storage} if it is new, was lost, had fewer
-     * replicas, or was on another node while the caller {@code pinned} it to {@code node} (the
-     * older copy is then deleted); otherwise the caller's copy is not used.
+     * replicas, or is on none of the nodes the caller pinned it to ({@code pinnedTo}, null for any;
+     * the older copy is then deleted); otherwise the caller's copy is not used.
      */
     KeyEntry addData(Key key, String cache, String storage, int partition, String node, long nbytes, boolean inline,
-            Object value, int replicas, boolean pinned) {
+            Object value, int replicas, Collection<String> pinnedTo) {
         KeyEntry e = entries.get(key);
         if (e != null && e.state == KeyEntry.State.MEMORY && (e.replicas < replicas
-                || (pinned && !java.util.Objects.equals(e.node, node)))) {
+                || (pinnedTo != null && !pinnedTo.contains(e.node)))) {
             deletions.add(new Location(e.cache, e.storage, e.partition));
         } else if (e != null && e.state != KeyEntry.State.LOST) {
             return e;

@@ -70,6 +70,14 @@ final class KeyEntry {
     String preferredNode;
     /** Runs left after the task throws ({@code retries(n)}). */
     int retries;
+    /** Higher runs first ({@code priority(n)}); ties in order of submission ({@link #sequence}). */
+    int priority;
+    long sequence;
+    /** The nodes the task may run on (null: any), strictly unless {@link #allowOtherWorkers}. */
+    java.util.Set<String> workers;
+    boolean allowOtherWorkers;
+    /** Abstract resources the task needs on its node while it runs (null: none). */
+    java.util.Map<String, Double> resources;
     /** Nodes that died while running this task (Dask's "suspicious" count). */
     List<String> killedNodes;
     /** Sent alone in its batch: one more node death under it would be its last (see {@code ClientState}). */

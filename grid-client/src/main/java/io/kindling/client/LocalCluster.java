@@ -59,6 +59,7 @@ public final class LocalCluster implements AutoCloseable {
         private String trustStorePassword;
         private String user;
         private String password;
+        private final java.util.Map<Integer, String> resources = new java.util.HashMap<>();
 
         private Builder() {
         }
@@ -128,6 +129,16 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Abstract resources node {@code node} (0 for the first) declares to tasks that ask for
+         * them, such as {@code "GPU=2,MEMORY=10e9"} (see {@code Submitter.resources}).
+         */
+        public Builder resources(int node, String spec) {
+            io.kindling.grid.Resources.parse(spec);
+            this.resources.put(node, spec);
+            return this;
+        }
+
         /** Starts the cluster. */
         public LocalCluster start() {
             return new LocalCluster(this);
@@ -156,7 +167,8 @@ public final class LocalCluster implements AutoCloseable {
                 clientNode = Ignition.start(nodeConfig(prefix + "-client").client(true).build());
             } else {
                 for (int i = 0; i < options.nodes; i++) {
-                    inProcess.add(Ignition.start(nodeConfig(prefix + "-node-" + i).build()));
+                    inProcess.add(Ignition.start(nodeConfig(prefix + "-node-" + i)
+                            .resources(io.kindling.grid.Resources.parse(options.resources.get(i))).build()));
                 }
                 clientNode = inProcess.get(0);
             }
@@ -201,6 +213,9 @@ public final class LocalCluster implements AutoCloseable {
                     "--data-region-bytes", String.valueOf(options.dataRegionBytes)));
             if (!options.peerClassLoading) {
                 command.add("--no-peer-class-loading");
+            }
+            if (options.resources.containsKey(i)) {
+                command.addAll(List.of("--resources", options.resources.get(i)));
             }
             try {
                 processes.add(new ProcessBuilder(command).redirectErrorStream(true).start());

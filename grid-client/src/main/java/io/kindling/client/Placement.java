@@ -26,7 +26,11 @@ import java.util.function.Consumer;
  * task's result goes to a partition whose primary is the node that computes it, so the value
  * stays where it was made. A batch also carries the waiting tasks that its own tasks make
  * computable ({@link #chainDependents}). Suspects (tasks under which nodes died) go one per
- * batch, to a node that has not died under them if there is one.
+ * batch, to a node that has not died under them if there is one. Tasks bound to named nodes wait
+ * for a slot on one of them (Dask's {@code workers=}); tasks that prefer named nodes
+ * ({@code allowOtherWorkers}) queue for the first of them present; tasks that need resources go one
+ * per batch to a node that declares them and has them free. Within every queue, a higher priority
+ * goes first, then earlier submissions.
  */
 final class Placement {
     static final int PIPELINE = 2;
@@ -35,6 +39,8 @@ final class Placement {
     private final ReadyTasks ready = new ReadyTasks();
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Set<Batch> batches = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Resources this client's tasks use on each node now. */
+    private final Map<String, Map<String, Double>> inUse = new HashMap<>();
     private long nextBatch;
 
     Placement(Topology topology) {
@@ -47,8 +53,18 @@ final class Placement {
 
     /** A task that became ready: queued by the node it prefers. */
     void enqueue(KeyEntry e) {
-        e.preferredNode = preferredNode(e);
+        e.preferredNode = e.workers != null && e.allowOtherWorkers ? preferredWorker(e) : preferredNode(e);
         ready.add(e);
+    }
+
+    /** For a task that prefers named nodes: the first of them in the cluster, else its data's node. */
+    private String preferredWorker(KeyEntry e) {
+        for (String n : topology.nodes()) {
+            if (e.workers.contains(n)) {
+                return n;
+            }
+        }
+        return preferredNode(e);
     }
 
     /**
@@ -60,6 +76,7 @@ final class Placement {
         List<String> nodes = topology.nodes();
         ready.adoptOrphans(nodes);
         takeSuspects(nodes, out, toProcessing);
+        takeConstrained(nodes, out, maxBatch, toProcessing);
         int freeSlots = 0;
         for (String n : nodes) {
             freeSlots += Math.max(0, capacity(n) - inFlight(n));
@@ -67,22 +84,84 @@ final class Placement {
         if (freeSlots == 0) {
             return out;
         }
-        ArrayDeque<KeyEntry> free = ready.free();
+        ReadyTasks.Queue free = ready.free();
         int share = Math.max(1, Math.min(maxBatch, (free.size() + freeSlots - 1) / freeSlots));
         for (String n : nodes) {
-            ArrayDeque<KeyEntry> own = ready.preferring(n);
+            ReadyTasks.Queue own = ready.preferring(n);
             while (inFlight(n) < capacity(n) && ((own != null && !own.isEmpty()) || !free.isEmpty())) {
                 int ownSize = own == null ? 0 : own.size();
                 int size = Math.min(maxBatch, ownSize + Math.min(share, free.size()));
                 List<KeyEntry> batch = new ArrayList<>(size);
+                int fromFree = 0;
                 while (batch.size() < size) {
-                    batch.add(own != null && !own.isEmpty() ? own.poll() : free.poll());
+                    // Highest priority first, whichever queue it is in; a tie goes to the node's own.
+                    boolean ownNext = own != null && !own.isEmpty()
+                            && (free.isEmpty() || fromFree >= share || own.topPriority() >= free.topPriority());
+                    if (!ownNext && free.isEmpty()) {
+                        break;
+                    }
+                    if (ownNext) {
+                        batch.add(own.poll());
+                    } else {
+                        batch.add(free.poll());
+                        fromFree++;
+                    }
                 }
                 ready.taken(batch.size());
                 out.add(dispatch(n, batch, maxBatch, true, toProcessing));
             }
         }
         return out;
+    }
+
+    /**
+     * Tasks that may run only on some nodes: on each node with a free slot, those it may run.
+     * Tasks that need resources go one per batch, while the node has them free (this client's
+     * count; the node enforces it for all clients too); tasks bound to named nodes go in batches.
+     */
+    private void takeConstrained(List<String> nodes, List<Batch> out, int maxBatch, Consumer<KeyEntry> toProcessing) {
+        for (ReadyTasks.Constrained c : ready.constrained()) {
+            for (String n : nodes) {
+                while (!c.queue.isEmpty() && inFlight(n) < capacity(n) && c.allows(n, available(n))) {
+                    if (c.resources != null) {
+                        KeyEntry e = c.queue.poll();
+                        ready.taken(1);
+                        List<KeyEntry> one = new ArrayList<>(1);
+                        one.add(e);
+                        Batch b = dispatch(n, one, 1, false, toProcessing);
+                        b.resources = c.resources;
+                        use(n, c.resources, 1);
+                        out.add(b);
+                    } else {
+                        List<KeyEntry> batch = new ArrayList<>();
+                        while (!c.queue.isEmpty() && batch.size() < maxBatch) {
+                            batch.add(c.queue.poll());
+                        }
+                        ready.taken(batch.size());
+                        out.add(dispatch(n, batch, maxBatch, false, toProcessing));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The resources {@code node} declares minus what this client's tasks use there now. */
+    private Map<String, Double> available(String node) {
+        Map<String, Double> declared = topology.resources(node);
+        if (declared.isEmpty()) {
+            return declared;
+        }
+        Map<String, Double> out = new HashMap<>(declared);
+        Map<String, Double> used = inUse.get(node);
+        if (used != null) {
+            used.forEach((r, a) -> out.merge(r, -a, Double::sum));
+        }
+        return out;
+    }
+
+    private void use(String node, Map<String, Double> resources, int sign) {
+        Map<String, Double> used = inUse.computeIfAbsent(node, n -> new HashMap<>());
+        resources.forEach((r, a) -> used.merge(r, sign * a, Double::sum));
     }
 
     private void takeSuspects(List<String> nodes, List<Batch> out, Consumer<KeyEntry> toProcessing) {
@@ -155,7 +234,7 @@ final class Placement {
                 caches[i] = d.cache;
             }
         }
-        return new TaskSpec(e.task, e.cache, e.storage, e.partition, inputs, caches, storage, partitions);
+        return new TaskSpec(e.task, e.cache, e.storage, e.partition, inputs, caches, storage, partitions, e.resources);
     }
 
     /** Batches a node may have in flight. */
@@ -175,7 +254,8 @@ final class Placement {
         inBatch.addAll(batch);
         for (int i = 0; i < batch.size() && batch.size() < maxBatch; i++) {
             for (KeyEntry d : batch.get(i).waitingDependents) {
-                if (d.state != KeyEntry.State.WAITING || batch.size() >= maxBatch || d.solo || inBatch.contains(d)) {
+                if (d.state != KeyEntry.State.WAITING || batch.size() >= maxBatch || d.solo || inBatch.contains(d)
+                        || ReadyTasks.isConstrained(d)) {
                     continue;
                 }
                 boolean computable = true;
@@ -222,6 +302,9 @@ final class Placement {
             return false;
         }
         inFlight.merge(batch.node, -1, Integer::sum);
+        if (batch.resources != null) {
+            use(batch.node, batch.resources, -1);
+        }
         return true;
     }
 
@@ -243,5 +326,6 @@ final class Placement {
         ready.clear();
         batches.clear();
         inFlight.clear();
+        inUse.clear();
     }
 }

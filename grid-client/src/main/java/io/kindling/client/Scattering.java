@@ -26,14 +26,16 @@ final class Scattering {
     private Scattering() {
     }
 
-    static <T> List<Future<T>> scatter(ClientCore core, List<T> values, String node, int replicas) {
+    /** Scatters {@code values} over {@code nodes} (null: all), with {@code replicas} copies each. */
+    static <T> List<Future<T>> scatter(ClientCore core, List<T> values, java.util.Collection<String> nodes,
+            int replicas) {
         core.requireOpen();
         core.ensureDataCache(replicas);
         String cache = KindlingGrid.dataCacheName(replicas);
         List<Key> keys = new ArrayList<>(values.size());
         List<Location> locations = new ArrayList<>(values.size());
         Map<Location, Object> puts = new HashMap<>();
-        List<String> turns = node != null ? List.of(node) : turns(core.topology);
+        List<String> turns = turns(core.topology, nodes);
         int first = NEXT.getAndAdd(values.size());
         for (int i = 0; i < values.size(); i++) {
             T v = values.get(i);
@@ -49,7 +51,7 @@ final class Scattering {
             for (int i = 0; i < keys.size(); i++) {
                 KeyEntry existing = core.state.get(keys.get(i));
                 if (existing != null && existing.state == KeyEntry.State.MEMORY && existing.replicas >= replicas
-                        && (node == null || node.equals(existing.node))) {
+                        && (nodes == null || nodes.contains(existing.node))) {
                     puts.remove(locations.get(i));
                 }
             }
@@ -70,7 +72,7 @@ final class Scattering {
                 Location l = locations.get(i);
                 KeyEntry e = core.state.addData(keys.get(i), cache, l.storage(), l.partition(),
                         core.topology.nodeOf(l.partition()), nbytes, nbytes < RunTasks.INLINE_BYTES, v, replicas,
-                        node != null);
+                        nodes);
                 core.state.hold(e);
                 entries.add(e);
                 if (!ClientState.uses(e, l.storage()) && puts.containsKey(l)) {
@@ -91,13 +93,27 @@ final class Scattering {
     /** Spreads scatters over calls too, so that values scattered one at a time do not pile up on one node. */
     private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** The nodes in turn, each as many times as it has task threads (Dask spreads scattered data by threads). */
-    private static List<String> turns(Topology topology) {
+    /**
+     * The nodes in turn (those of {@code among}, or all), each as many times as it has task
+     * threads (Dask spreads scattered data by threads), interleaved so that consecutive values go
+     * to different nodes.
+     */
+    private static List<String> turns(Topology topology, java.util.Collection<String> among) {
         List<String> out = new ArrayList<>();
+        int most = 0;
         for (String n : topology.nodes()) {
-            for (int t = 0; t < topology.slots(n); t++) {
-                out.add(n);
+            most = Math.max(most, topology.slots(n));
+        }
+        for (int t = 0; t < most; t++) {
+            for (String n : topology.nodes()) {
+                if ((among == null || among.contains(n)) && topology.slots(n) > t) {
+                    out.add(n);
+                }
             }
+        }
+        if (out.isEmpty() && among != null) {
+            throw new IllegalArgumentException("none of the nodes " + among + " is in the cluster; nodes: "
+                    + topology.nodes());
         }
         return out;
     }

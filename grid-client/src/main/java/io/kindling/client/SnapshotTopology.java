@@ -85,4 +85,11 @@ final class SnapshotTopology implements Topology {
     public int slots(String node) {
         return view().snapshot.slots().getOrDefault(node, 1);
     }
+
+    @Override
+    public Map<String, Double> resources(String node) {
+        Map<String, Map<String, Double>> all = view().snapshot.resources();
+        Map<String, Double> r = all == null ? null : all.get(node);
+        return r == null ? Map.of() : r;
+    }
 }

@@ -38,26 +38,30 @@ public final class Submitter {
     private final Client client;
     private final boolean pure;
     private final String key;
-    private final int retries;
+    private final TaskOptions options;
     private final int replicas;
 
-    Submitter(Client client, boolean pure, String key, int retries, int replicas) {
+    Submitter(Client client, boolean pure, String key, TaskOptions options, int replicas) {
         this.client = client;
         this.pure = pure;
         this.key = key;
-        this.retries = retries;
+        this.options = options;
         this.replicas = replicas;
+    }
+
+    private Submitter with(TaskOptions options) {
+        return new Submitter(client, pure, key, options, replicas);
     }
 
     /** Pure calls (the default) get keys hashed from function and arguments; the same call twice is one task. */
     public Submitter pure(boolean pure) {
-        return new Submitter(client, pure, key, retries, replicas);
+        return new Submitter(client, pure, key, options, replicas);
     }
 
     /** The next submit's key is exactly {@code key}. */
     public Submitter key(String key) {
         Key.of(key);
-        return new Submitter(client, pure, key, retries, replicas);
+        return new Submitter(client, pure, key, options, replicas);
     }
 
     /**
@@ -69,7 +73,64 @@ public final class Submitter {
         if (retries < 0) {
             throw new IllegalArgumentException("retries cannot be negative: " + retries);
         }
-        return new Submitter(client, pure, key, retries, replicas);
+        return with(new TaskOptions(retries, options.priority(), options.workers(), options.allowOtherWorkers(),
+                options.resources()));
+    }
+
+    /**
+     * Tasks with a higher priority run before tasks with a lower one among those ready, ties in
+     * order of submission, as Dask's {@code priority=} (default 0; negative is allowed). For
+     * {@code compute} and {@code persist}, every new task of the graph.
+     */
+    public Submitter priority(int priority) {
+        return with(new TaskOptions(options.retries(), priority, options.workers(), options.allowOtherWorkers(),
+                options.resources()));
+    }
+
+    /**
+     * New tasks run only on these nodes (consistent ids from {@link Client#nodes()}), as Dask's
+     * {@code workers=}; a task waits while none of them is in the cluster. With
+     * {@link #allowOtherWorkers(boolean)} this is a preference instead. For {@code scatter}, the
+     * values go to these nodes in turn.
+     */
+    public Submitter workers(String... nodes) {
+        Objects.requireNonNull(nodes, "workers needs node names, not null");
+        if (nodes.length == 0) {
+            throw new IllegalArgumentException("workers needs at least one node: pass consistent ids from "
+                    + "Client.nodes()");
+        }
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        for (String n : nodes) {
+            set.add(Objects.requireNonNull(n, "workers: a node name is null"));
+        }
+        return with(new TaskOptions(options.retries(), options.priority(), java.util.Collections.unmodifiableSet(set),
+                options.allowOtherWorkers(), options.resources()));
+    }
+
+    /** With {@link #workers}: whether tasks may run on other nodes too when those are busy or gone (Dask's {@code allow_other_workers}). */
+    public Submitter allowOtherWorkers(boolean allow) {
+        return with(new TaskOptions(options.retries(), options.priority(), options.workers(), allow,
+                options.resources()));
+    }
+
+    /**
+     * New tasks need these abstract resources on their node while they run, as Dask's
+     * {@code resources={"GPU": 1}}: they run only on nodes that declare at least as much
+     * ({@code -Dkindling.resources=GPU=2} on a server, or {@code LocalCluster.Builder.resources}),
+     * and never more of them at once than the node declares. A task that no node can take waits.
+     */
+    public Submitter resources(Map<String, ? extends Number> resources) {
+        Objects.requireNonNull(resources, "resources needs a map of names to amounts, not null");
+        Map<String, Double> copy = new java.util.TreeMap<>();
+        resources.forEach((name, amount) -> {
+            if (name == null || amount == null || amount.doubleValue() <= 0) {
+                throw new IllegalArgumentException("resources: every resource needs a name and an amount above 0, not "
+                        + name + "=" + amount);
+            }
+            copy.put(name, amount.doubleValue());
+        });
+        return with(new TaskOptions(options.retries(), options.priority(), options.workers(),
+                options.allowOtherWorkers(), copy.isEmpty() ? null : java.util.Collections.unmodifiableMap(copy)));
     }
 
     /**
@@ -82,21 +143,21 @@ public final class Submitter {
      */
     public Submitter replicas(int replicas) {
         KindlingGrid.dataCacheName(replicas);
-        return new Submitter(client, pure, key, retries, replicas);
+        return new Submitter(client, pure, key, options, replicas);
     }
 
     // ------------------------------------------------------------------ data and graphs
 
     /** Puts a value on the cluster; the future is finished at once. Its key is a hash of the value. */
     public <T> Future<T> scatter(T value) {
-        return Scattering.scatter(client.core(), java.util.Collections.singletonList(value), null, replicas).get(0);
+        return scatter(java.util.Collections.singletonList(value)).get(0);
     }
 
     /** Puts values on the cluster, spread over the nodes; one future per value. */
     public <T> List<Future<T>> scatter(List<T> values) {
         Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "
                 + "Collections.singletonList(null)");
-        return Scattering.scatter(client.core(), values, null, replicas);
+        return Scattering.scatter(client.core(), values, options.workers(), replicas);
     }
 
     /** Puts values on the cluster, all on {@code node} (a consistent id from {@link Client#nodes()}). */
@@ -106,12 +167,12 @@ public final class Submitter {
         if (!client.nodes().contains(node)) {
             throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + client.nodes());
         }
-        return Scattering.scatter(client.core(), values, node, replicas);
+        return Scattering.scatter(client.core(), values, java.util.Set.of(node), replicas);
     }
 
     /** Starts computing {@code value} on the cluster; returns its future at once. */
     public <T> Future<T> compute(Delayed<T> value) {
-        return client.<T>submitGraph(value.graph(), List.of(value.key()), retries, replicas).get(0);
+        return client.<T>submitGraph(value.graph(), List.of(value.key()), options, replicas).get(0);
     }
 
     /** Starts computing several values, sharing common tasks; futures in the same order. */
@@ -120,7 +181,7 @@ public final class Submitter {
         for (Delayed<?> d : values) {
             keys.add(d.key());
         }
-        return client.submitGraph(Delayed.graphOf(values), keys, retries, replicas);
+        return client.submitGraph(Delayed.graphOf(values), keys, options, replicas);
     }
 
     /**
@@ -240,7 +301,7 @@ public final class Submitter {
         }
 
         <R> List<Future<R>> submit(List<Key> keys) {
-            return client.submitTasks(new ArrayList<>(tasks.values()), keys, retries, replicas);
+            return client.submitTasks(new ArrayList<>(tasks.values()), keys, options, replicas);
         }
     }
 }

@@ -19,4 +19,9 @@ interface Topology {
 
     /** How many batches may run on {@code node} at once. */
     int slots(String node);
+
+    /** The abstract resources {@code node} declares (such as {@code GPU=2}), empty if none. */
+    default java.util.Map<String, Double> resources(String node) {
+        return java.util.Map.of();
+    }
 }

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClientStateTest {
     /** Nodes with one slot each; partition {@code p} belongs to node {@code p % nodes}. */
-    static final class FakeTopology implements Topology {
+    static class FakeTopology implements Topology {
         final List<String> nodes = new ArrayList<>();
 
         FakeTopology(String... names) {
@@ -188,7 +188,7 @@ class ClientStateTest {
 
     @Test
     void scatteredValueLost_futureLost_dependentsErrWithTheSameException() {
-        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.s", 0, "a", 8, true, 3, 0, false);
+        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.s", 0, "a", 8, true, 3, 0, null);
         state.hold(data);
         KeyEntry r = held(inc("r", Key.of("data")));
         topology.nodes.remove("a");
@@ -206,11 +206,11 @@ class ClientStateTest {
 
     @Test
     void scatterAgainAfterLoss_storesAgain() {
-        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.1", 0, "a", 8, true, 3, 0, false);
+        KeyEntry data = state.addData(Key.of("data"), "kindling-data", "data#test.1", 0, "a", 8, true, 3, 0, null);
         state.hold(data);
         state.nodesLeft(List.of("a"), List.of(data));
         assertEquals(KeyEntry.State.LOST, data.state);
-        KeyEntry again = state.addData(Key.of("data"), "kindling-data", "data#test.2", 1, "b", 8, true, 3, 0, false);
+        KeyEntry again = state.addData(Key.of("data"), "kindling-data", "data#test.2", 1, "b", 8, true, 3, 0, null);
         check();
         assertSame(data, again);
         assertEquals(KeyEntry.State.MEMORY, data.state);
@@ -418,5 +418,80 @@ class ClientStateTest {
         }
         assertNull(state.get(gone.key), "nobody wanted it: forgotten, not erred");
         assertEquals(KeyEntry.State.READY, back.state, "needed again after the stop: it runs again");
+    }
+
+    private KeyEntry heldWith(Task task, TaskOptions options) {
+        KeyEntry e = state.addTask(task, options);
+        state.hold(e);
+        check();
+        return e;
+    }
+
+    @Test
+    void priority_higherFirst_tiesInSubmissionOrder_acrossFreeAndPreferredQueues() {
+        topology.nodes.retainAll(List.of("a"));
+        List<KeyEntry> order = new ArrayList<>();
+        KeyEntry l1 = heldWith(inc("l1", 1), new TaskOptions(0, -1, null, false, null));
+        KeyEntry n1 = heldWith(inc("n1", 1), TaskOptions.DEFAULT);
+        KeyEntry h1 = heldWith(inc("h1", 1), new TaskOptions(0, 5, null, false, null));
+        KeyEntry n2 = heldWith(inc("n2", 2), TaskOptions.DEFAULT);
+        KeyEntry h2 = heldWith(inc("h2", 2), new TaskOptions(0, 5, null, false, null));
+        for (Batch b : take()) {
+            order.addAll(b.entries);
+        }
+        assertEquals(List.of(h1, h2, n1, n2, l1), order);
+    }
+
+    @Test
+    void workers_strictTasksOnlyOnTheirNodes_waitWhileAbsent() {
+        KeyEntry onB = heldWith(inc("onB", 1), new TaskOptions(0, 0, Set.of("b"), false, null));
+        KeyEntry onZ = heldWith(inc("onZ", 1), new TaskOptions(0, 0, Set.of("z"), false, null));
+        KeyEntry prefersZ = heldWith(inc("prefZ", 1), new TaskOptions(0, 0, Set.of("z"), true, null));
+        List<Batch> batches = take();
+        for (Batch b : batches) {
+            if (b.entries.contains(onB)) {
+                assertEquals("b", b.node);
+            }
+        }
+        assertEquals(KeyEntry.State.PROCESSING, onB.state);
+        assertEquals(KeyEntry.State.READY, onZ.state, "no node z: it waits");
+        assertEquals(KeyEntry.State.PROCESSING, prefersZ.state, "a preference for an absent node does not hold it back");
+        topology.nodes.add("z");
+        List<Batch> later = take();
+        assertTrue(later.stream().anyMatch(b -> b.node.equals("z") && b.entries.contains(onZ)), "z joined: it runs there");
+        for (Batch b : batches) {
+            succeed(b, 1);
+        }
+        for (Batch b : later) {
+            succeed(b, 1);
+        }
+    }
+
+    @Test
+    void resources_oneTaskPerBatch_onlyWhileTheNodeHasThemFree() {
+        FakeTopology gpu = new FakeTopology("a", "b") {
+            @Override
+            public Map<String, Double> resources(String node) {
+                return node.equals("b") ? Map.of("GPU", 1.0) : Map.of();
+            }
+
+            @Override
+            public int slots(String node) {
+                return 4;
+            }
+        };
+        state = new ClientState(gpu, k -> k + "#test." + (storages++));
+        TaskOptions needsGpu = new TaskOptions(0, 0, null, false, Map.of("GPU", 1.0));
+        KeyEntry g1 = heldWith(inc("g1", 1), needsGpu);
+        KeyEntry g2 = heldWith(inc("g2", 2), needsGpu);
+        List<Batch> first = take();
+        assertEquals(1, first.size(), "one GPU: one task at a time: " + first);
+        assertEquals("b", first.get(0).node);
+        assertEquals(List.of(g1), first.get(0).entries);
+        assertEquals(KeyEntry.State.READY, g2.state);
+        succeed(first.get(0), 1);
+        List<Batch> second = take();
+        assertEquals(List.of(g2), second.get(0).entries);
+        succeed(second.get(0), 1);
     }
 }

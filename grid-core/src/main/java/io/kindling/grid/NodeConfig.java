@@ -80,6 +80,7 @@ public final class NodeConfig {
     private Path trustStore;
     private String trustStorePassword;
     private boolean authentication;
+    private java.util.Map<String, Double> resources = java.util.Map.of();
 
     public NodeConfig instanceName(String name) {
         this.instanceName = name;
@@ -135,6 +136,12 @@ public final class NodeConfig {
     /** The most off-heap memory this node's data may take. */
     public NodeConfig dataRegionBytes(long bytes) {
         this.dataRegionBytes = bytes;
+        return this;
+    }
+
+    /** Abstract resources this node declares to tasks ({@link Resources}), such as {@code Map.of("GPU", 2.0)}. */
+    public NodeConfig resources(java.util.Map<String, Double> resources) {
+        this.resources = Resources.parse(Resources.format(resources));
         return this;
     }
 
@@ -199,7 +206,8 @@ public final class NodeConfig {
         c.setMetricsLogFrequency(0);
         c.setConnectorConfiguration(null);
         c.setPublicThreadPoolSize(publicPoolSize(Math.max(1, threads)));
-        c.setUserAttributes(java.util.Map.of(THREADS_ATTRIBUTE, String.valueOf(Math.max(1, threads))));
+        c.setUserAttributes(java.util.Map.of(THREADS_ATTRIBUTE, String.valueOf(Math.max(1, threads)),
+                Resources.ATTRIBUTE, Resources.format(resources)));
         c.setGridLogger(logging ? new Slf4jLogger() : new NullLogger());
         if (workDirectory != null) {
             c.setWorkDirectory(workDirectory.toAbsolutePath().toString());

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * node stops too.
  *
  * <p>Options: {@code --name N --discovery-port P --port-range R --communication-port C
- * --thin-port T --threads K --work-dir DIR --data-region-bytes B [--no-peer-class-loading]}.
+ * --thin-port T --threads K --work-dir DIR --data-region-bytes B [--resources SPEC]
+ * [--no-peer-class-loading]}.
  */
 public final class NodeMain {
     /** What the node prints once it has joined the cluster. */
@@ -38,6 +39,7 @@ public final class NodeMain {
                 case "--threads" -> config.threads(Integer.parseInt(value));
                 case "--work-dir" -> config.workDirectory(Path.of(value));
                 case "--data-region-bytes" -> config.dataRegionBytes(Long.parseLong(value));
+                case "--resources" -> config.resources(Resources.parse(value));
                 case "--no-peer-class-loading" -> {
                     config.peerClassLoading(false);
                     continue;

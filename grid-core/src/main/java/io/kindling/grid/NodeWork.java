@@ -63,6 +63,8 @@ public final class NodeWork {
     private final String node;
     private final int threads;
     private final Semaphore slots;
+    /** Per declared resource, permits in thousandths of a unit. */
+    private final Map<String, Semaphore> resources = new HashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<Thread, StuckTask> stuck = new ConcurrentHashMap<>();
     /** Cancels that arrived before their batch (the cancel overtook it): batch id to keys and arrival time. */
@@ -90,6 +92,55 @@ public final class NodeWork {
                 : ignite.configuration().getPublicThreadPoolSize();
         this.threads = Math.max(1, t);
         this.slots = new Semaphore(threads, true);
+        Resources.of(ignite.cluster().localNode()).forEach((name, amount) ->
+                resources.put(name, new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.round(amount * 1000)), true)));
+    }
+
+    /**
+     * Takes {@code need} of this node's resources for one task of batch {@code r}, in order of
+     * name (so that two tasks cannot wait on each other); waits while they are in use, and gives up
+     * (returning false, holding nothing) if the batch is stopped meanwhile.
+     *
+     * @throws IllegalStateException naming the resource if this node does not declare enough of it
+     */
+    boolean acquire(Map<String, Double> need, Running r) throws InterruptedException {
+        List<Map.Entry<Semaphore, Integer>> held = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Double> e : new java.util.TreeMap<>(need).entrySet()) {
+                Semaphore s = resources.get(e.getKey());
+                int permits = (int) Math.round(e.getValue() * 1000);
+                if (s == null || permits > Resources.of(ignite.cluster().localNode()).getOrDefault(e.getKey(), 0.0) * 1000) {
+                    throw new IllegalStateException("node " + node + " does not declare " + e.getValue() + " of resource '"
+                            + e.getKey() + "' (it declares " + Resources.of(ignite.cluster().localNode())
+                            + "): start it with -Dkindling.resources=" + e.getKey() + "=" + e.getValue());
+                }
+                while (!s.tryAcquire(permits, WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (r.stopped()) {
+                        return false;
+                    }
+                }
+                held.add(Map.entry(s, permits));
+            }
+            List<Map.Entry<Semaphore, Integer>> kept = held;
+            held = List.of();
+            r.heldResources = kept;
+            return true;
+        } finally {
+            for (Map.Entry<Semaphore, Integer> h : held) {
+                h.getKey().release(h.getValue());
+            }
+        }
+    }
+
+    /** Gives back what {@link #acquire} took for the task of {@code r} that ran. */
+    void releaseResources(Running r) {
+        List<Map.Entry<Semaphore, Integer>> held = r.heldResources;
+        r.heldResources = null;
+        if (held != null) {
+            for (Map.Entry<Semaphore, Integer> h : held) {
+                h.getKey().release(h.getValue());
+            }
+        }
     }
 
     /** The work of the node {@code ignite} (made on first use). */
@@ -360,6 +411,8 @@ public final class NodeWork {
         Map<String, Map<AffinityKey<String>, Object>> results = new LinkedHashMap<>();
         int current = -1;
         boolean holdsSlot;
+        /** Resources its current task holds, or null (only its own thread touches this). */
+        List<Map.Entry<Semaphore, Integer>> heldResources;
         boolean abandoned;
         long abandonedAt;
         boolean detached;

@@ -85,7 +85,7 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
         }
         Map<AffinityKey<String>, RuntimeException> unstored = Map.of();
         try {
-            runTasks(ignite, node, running);
+            runTasks(ignite, node, work, running);
             Map<String, Map<AffinityKey<String>, Object>> results = running.flush();
             if (results != null) {
                 unstored = store(ignite, results);
@@ -105,7 +105,7 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
         }
     }
 
-    private static void runTasks(Ignite ignite, String node, NodeWork.Running running) {
+    private static void runTasks(Ignite ignite, String node, NodeWork work, NodeWork.Running running) {
         List<TaskSpec> tasks = running.batch.tasks();
         String thread = Thread.currentThread().getName();
         TaskEvents.Recorder events = TaskEvents.forNode(ignite.name()).recorder();
@@ -143,6 +143,21 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
             AffinityKey<String> stored = null;
             Object storedValue = null;
             int missing = firstMissing(spec, inputs);
+            boolean resourced = false;
+            if (missing < 0 && spec.resources() != null) {
+                try {
+                    resourced = work.acquire(spec.resources(), running);
+                    if (!resourced) {
+                        return;
+                    }
+                } catch (InterruptedException | IllegalStateException e) {
+                    outcome = Outcome.failure(spec.key(), shippable(e), node, thread, System.currentTimeMillis(), 0);
+                    if (!running.end(outcome, spec.cache(), null, null)) {
+                        return;
+                    }
+                    continue;
+                }
+            }
             if (missing >= 0) {
                 outcome = Outcome.missing(spec.key(), spec.inputs()[missing], spec.inputStorage()[missing], node);
             } else {
@@ -168,6 +183,9 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
                     outcome = Outcome.failure(task.key(), shippable(e), node, thread, startMillis, System.nanoTime() - t0);
                 }
                 events.finished(spec.inputs(), outcome);
+                if (resourced) {
+                    work.releaseResources(running);
+                }
             }
             if (!running.end(outcome, spec.cache(), stored, storedValue)) {
                 return;

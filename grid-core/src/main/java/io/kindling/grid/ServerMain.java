@@ -56,6 +56,8 @@ public final class ServerMain {
                 kindling.instance.name        node name, and then its consistent id: unique per node
                                               [kindling; id: HOST:DISCOVERY_PORT]
                 kindling.threads              threads that run tasks [one per core]
+                kindling.resources            abstract resources for tasks that ask for them,
+                                              such as GPU=2,MEMORY=10e9 [none]
                 kindling.activate             activate an inactive (secure) cluster [false]
                 kindling.dashboard.host       the dashboard's address [127.0.0.1]
                 kindling.dashboard.port       the first port the dashboard tries [8787]

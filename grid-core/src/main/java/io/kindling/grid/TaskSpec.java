@@ -17,7 +17,7 @@ import java.io.Serializable;
  * with replicas ({@link KindlingGrid#dataCacheName(int)}); a null cache name means the default.
  */
 public final class TaskSpec implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final Task task;
     private final String cache;
@@ -27,6 +27,7 @@ public final class TaskSpec implements Serializable {
     private final String[] inputCaches;
     private final String[] inputStorage;
     private final int[] inputPartitions;
+    private final java.util.Map<String, Double> resources;
 
     /**
      * A task whose result goes to {@code storage} in {@code partition} of {@code cache} (null: the
@@ -35,6 +36,13 @@ public final class TaskSpec implements Serializable {
      */
     public TaskSpec(Task task, String cache, String storage, int partition, Key[] inputs, String[] inputCaches,
             String[] inputStorage, int[] inputPartitions) {
+        this(task, cache, storage, partition, inputs, inputCaches, inputStorage, inputPartitions, null);
+    }
+
+    /** A task as above that needs {@code resources} (null: none) on its node while it runs. */
+    public TaskSpec(Task task, String cache, String storage, int partition, Key[] inputs, String[] inputCaches,
+            String[] inputStorage, int[] inputPartitions, java.util.Map<String, Double> resources) {
+        this.resources = resources;
         this.task = task;
         this.cache = KindlingGrid.DATA_CACHE.equals(cache) ? null : cache;
         this.storage = storage;
@@ -47,6 +55,11 @@ public final class TaskSpec implements Serializable {
 
     public Task task() {
         return task;
+    }
+
+    /** The abstract resources the task needs on its node while it runs, or null. */
+    public java.util.Map<String, Double> resources() {
+        return resources;
     }
 
     public Key key() {

@@ -27,14 +27,16 @@ public final class TopologySnapshot implements Serializable {
     private final Map<String, UUID> nodeIds;
     private final Map<String, Integer> slots;
     private final String[] owners;
+    private final Map<String, Map<String, Double>> resources;
 
     public TopologySnapshot(long version, List<String> nodes, Map<String, UUID> nodeIds, Map<String, Integer> slots,
-            String[] owners) {
+            String[] owners, Map<String, Map<String, Double>> resources) {
         this.version = version;
         this.nodes = nodes;
         this.nodeIds = nodeIds;
         this.slots = slots;
         this.owners = owners;
+        this.resources = resources;
     }
 
     /** The cluster of {@code ignite} now: its servers sorted by consistent id, and the data cache's owners. */
@@ -46,19 +48,24 @@ public final class TopologySnapshot implements Serializable {
         List<String> nodes = new ArrayList<>();
         Map<String, UUID> ids = new HashMap<>();
         Map<String, Integer> slots = new HashMap<>();
+        Map<String, Map<String, Double>> resources = new HashMap<>();
         for (ClusterNode n : servers) {
             String id = String.valueOf(n.consistentId());
             nodes.add(id);
             ids.put(id, n.id());
             Object threads = n.attribute(NodeConfig.THREADS_ATTRIBUTE);
             slots.put(id, threads != null ? Integer.parseInt(threads.toString()) : Math.max(1, n.metrics().getTotalCpus()));
+            Map<String, Double> declared = Resources.of(n);
+            if (!declared.isEmpty()) {
+                resources.put(id, new HashMap<>(declared));
+            }
         }
         String[] owners = new String[affinity.partitions()];
         for (int p = 0; p < owners.length; p++) {
             ClusterNode n = affinity.mapPartitionToNode(p);
             owners[p] = n == null ? null : String.valueOf(n.consistentId());
         }
-        return new TopologySnapshot(version, List.copyOf(nodes), ids, slots, owners);
+        return new TopologySnapshot(version, List.copyOf(nodes), ids, slots, owners, resources);
     }
 
     /** The topology version this describes. */
@@ -79,6 +86,11 @@ public final class TopologySnapshot implements Serializable {
     /** How many tasks each server runs at once. */
     public Map<String, Integer> slots() {
         return slots;
+    }
+
+    /** The abstract resources each server declares (servers without any are left out). */
+    public Map<String, Map<String, Double>> resources() {
+        return resources;
     }
 
     /** The consistent id of the primary node of each partition (null where none). */
