@@ -332,11 +332,74 @@ public final class Client implements Scheduler, AutoCloseable {
         }
     }
 
-    /** Cancels futures that have not finished (and the tasks waiting on them). */
+    /** Cancels futures that have not finished (and the tasks waiting on them); running tasks are interrupted. */
     public void cancel(Collection<? extends Future<?>> futures) {
+        cancel(futures, false);
+    }
+
+    /**
+     * Cancels futures, as Dask's {@code cancel(futures, force=)}. A key is one computation per
+     * client, shared by every future of it in this client, so {@code force} changes nothing here:
+     * it is kept for the day keys are shared between clients.
+     */
+    public void cancel(Collection<? extends Future<?>> futures, boolean force) {
+        java.util.Objects.requireNonNull(futures, "cancel needs futures, not null");
         for (Future<?> f : futures) {
+            requireOwn(f);
             f.cancel();
         }
+    }
+
+    /**
+     * Lets the work of these futures run to its end (and its side effects happen) even if every
+     * future to it is dropped or released, or this client is closed, as Dask's
+     * {@code fire_and_forget}. A closed client goes on in the background until that work is done,
+     * for as long as this JVM runs; a client that owns its cluster ({@link #local()}) waits for it
+     * at most 10 s when closed, before it stops the cluster.
+     */
+    public void fireAndForget(Collection<? extends Future<?>> futures) {
+        java.util.Objects.requireNonNull(futures, "fireAndForget needs futures, not null");
+        List<KeyEntry> entries = new ArrayList<>();
+        for (Future<?> f : futures) {
+            requireOwn(f);
+            entries.add(f.entry());
+        }
+        core.fireAndForget(entries);
+    }
+
+    /** {@link #fireAndForget(Collection)} of one future. */
+    public void fireAndForget(Future<?> future) {
+        fireAndForget(List.of(future));
+    }
+
+    /**
+     * Runs {@code function} once on every server node, outside the task slots, and returns what it
+     * returned, by node (Dask's {@code client.run}); {@code client.workers(...).run(fn)} for some.
+     *
+     * @throws NodeRunException naming the node if the function threw on one
+     */
+    public <R> Map<String, R> run(Fn0<R> function) {
+        return ClusterOps.run(core, function, null);
+    }
+
+    /**
+     * Keeps the values of these futures with {@code replicas} copies besides the primary, on other
+     * nodes (Dask's {@code replicate}): copied node to node, never through the client; the futures
+     * then read the new copies. {@code replicas(n)} on scatter or submit does it from the start.
+     */
+    public void replicate(Collection<? extends Future<?>> futures, int replicas) {
+        java.util.Objects.requireNonNull(futures, "replicate needs futures, not null");
+        List<KeyEntry> entries = new ArrayList<>();
+        for (Future<?> f : futures) {
+            requireOwn(f);
+            entries.add(f.entry());
+        }
+        ClusterOps.replicate(core, entries, replicas);
+    }
+
+    /** Moves this client's values from the nodes that hold the most bytes to those that hold the fewest (Dask's {@code rebalance}). */
+    public void rebalance() {
+        ClusterOps.rebalance(core);
     }
 
     /**
@@ -392,6 +455,7 @@ public final class Client implements Scheduler, AutoCloseable {
         Scheduler.clearDefault(this);
         core.close();
         if (owned != null) {
+            core.awaitLinger(ClientCore.CLOSE_TIMEOUT_MILLIS);
             try {
                 owned.close();
             } catch (Exception e) {

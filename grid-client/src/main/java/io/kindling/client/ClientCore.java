@@ -91,6 +91,10 @@ final class ClientCore implements AutoCloseable {
     private final Object recovery = new Object();
     private final Set<Integer> createdCaches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Closed for its user, but finishing fire-and-forget work before it closes for good. */
+    private volatile boolean lingering;
+    private final java.util.concurrent.CountDownLatch lingered = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean finishing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Whether the dashboards were last told of pending tasks (so that an empty count is sent once). */
     private boolean publishedPending;
     /** A publication is queued or running: a blocked one does not pile others up behind it. */
@@ -180,7 +184,7 @@ final class ClientCore implements AutoCloseable {
     }
 
     void requireOpen() {
-        if (closed) {
+        if (closed || lingering) {
             throw new IllegalStateException("this client is closed: create a new Client");
         }
     }
@@ -241,6 +245,16 @@ final class ClientCore implements AutoCloseable {
         }
         pump();
         return cancelled;
+    }
+
+    void fireAndForget(Collection<KeyEntry> entries) {
+        requireOpen();
+        synchronized (state) {
+            for (KeyEntry e : entries) {
+                state.fireAndForget(e);
+            }
+        }
+        pump();
     }
 
     boolean retry(KeyEntry entry) {
@@ -587,17 +601,80 @@ final class ClientCore implements AutoCloseable {
 
     /**
      * Releases every key this client holds, deletes its data and stops its threads, waiting at
-     * most {@value #CLOSE_TIMEOUT_MILLIS} ms for the cluster (which may be gone or wedged).
+     * most {@value #CLOSE_TIMEOUT_MILLIS} ms for the cluster (which may be gone or wedged). With
+     * fire-and-forget work unfinished, the client closes for its user at once (its futures are
+     * released, new calls refused) and goes on in the background until that work is done, then
+     * closes for good ({@link #awaitLinger}).
      */
     @Override
     public void close() {
-        if (closed) {
+        if (closed || lingering) {
             return;
         }
+        boolean linger;
+        synchronized (state) {
+            linger = state.pendingFireAndForget() > 0;
+            lingering = linger;
+        }
+        if (!linger) {
+            closeNow();
+            return;
+        }
+        for (FutureReference r : new ArrayList<>(references)) {
+            if (references.remove(r)) {
+                synchronized (state) {
+                    if (r.entry.holds > 0) {
+                        state.release(r.entry);
+                    }
+                }
+            }
+        }
+        pump();
+        watcher.scheduleWithFixedDelay(() -> {
+            int pending;
+            synchronized (state) {
+                pending = state.pendingFireAndForget();
+            }
+            if ((pending == 0 || gone) && finishing.compareAndSet(false, true)) {
+                Thread last = daemon(this::closeNow, "kindling-client-" + number + "-close");
+                last.start();
+            }
+        }, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits at most {@code millis} for the fire-and-forget work of a closed client to finish;
+     * then closes it for good whether or not it did.
+     */
+    void awaitLinger(long millis) {
+        if (lingering && !closed) {
+            try {
+                lingered.await(millis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeNow();
+    }
+
+    private void closeNow() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            closeCore();
+        } finally {
+            lingered.countDown();
+        }
+    }
+
+    private void closeCore() {
         List<Location> deletions = new ArrayList<>();
         List<ClientState.Completion> unfinished;
         synchronized (state) {
-            closed = true;
             for (KeyEntry e : state.inMemory()) {
                 deletions.add(Location.of(e));
             }

@@ -198,6 +198,25 @@ final class ClientState {
         return e;
     }
 
+    /**
+     * A copy of the value of {@code e} was written at {@code to} (by {@code replicate} or
+     * {@code rebalance}): if the value is still the one at {@code from}, it lives at {@code to} from
+     * now on and the old copy is deleted; otherwise the new copy is.
+     */
+    void relocated(KeyEntry e, Location from, Location to, int replicas, String node) {
+        if (e.state == KeyEntry.State.MEMORY && Location.of(e).equals(from) && entries.get(e.key) == e) {
+            deletions.add(from);
+            e.cache = to.cache();
+            e.storage = to.storage();
+            e.partition = to.partition();
+            e.replicas = replicas;
+            e.node = node;
+            resolved(e);
+        } else {
+            deletions.add(to);
+        }
+    }
+
     /** Whether {@code e} uses {@code storage} now (so a caller's copy under that name is in use). */
     static boolean uses(KeyEntry e, String storage) {
         return storage.equals(e.storage);
@@ -918,6 +937,33 @@ final class ClientState {
         freshDone(e);
         completed.add(new Completion(e.done, e.resolution()));
         e.doneResolved = true;
+        if (e.fireAndForget && e.finished()) {
+            e.fireAndForget = false;
+            e.holds--;
+            unneeded.add(e);
+        }
+    }
+
+    /**
+     * Keeps {@code e} (and so what it reads) until it is done, whoever else lets go: Dask's
+     * {@code fire_and_forget}. A task already done is left as it is.
+     */
+    void fireAndForget(KeyEntry e) {
+        if (!e.finished() && !e.fireAndForget && e.state != KeyEntry.State.FORGOTTEN) {
+            e.fireAndForget = true;
+            e.holds++;
+        }
+    }
+
+    /** How many fire-and-forget tasks are not done yet. */
+    int pendingFireAndForget() {
+        int n = 0;
+        for (KeyEntry e : entries.values()) {
+            if (e.fireAndForget) {
+                n++;
+            }
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ commands and queries

@@ -37,6 +37,10 @@ interface GridBackend extends AutoCloseable {
     /** Runs a batch on {@code node}; the future may complete on any thread. */
     CompletableFuture<List<Outcome>> run(String node, GridBatch batch);
 
+    /** Runs {@code function} once on each of {@code nodes} ({@link io.kindling.grid.NodeRun}). */
+    CompletableFuture<List<io.kindling.grid.NodeRun.Result>> runOn(Collection<String> nodes,
+            io.kindling.graph.Fn0<?> function);
+
     /** Cancels tasks of a batch running on {@code node}. */
     CompletableFuture<CancelReport> cancel(String node, String client, long batch, List<Key> keys);
 

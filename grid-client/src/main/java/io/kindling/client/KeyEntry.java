@@ -84,6 +84,8 @@ final class KeyEntry {
     boolean solo;
     /** Nobody needs it while it runs, and its node was asked to stop it. */
     boolean stopOrdered;
+    /** Held until it is done, whoever else lets go ({@code fireAndForget}). */
+    boolean fireAndForget;
     /** Times the task's node found an input missing, or failed to take the batch, in a row. */
     int setbacks;
 

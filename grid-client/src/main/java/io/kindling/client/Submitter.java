@@ -146,6 +146,11 @@ public final class Submitter {
         return new Submitter(client, pure, key, options, replicas);
     }
 
+    /** {@link Client#run} on the nodes of {@link #workers} (every node without). */
+    public <R> Map<String, R> run(Fn0<R> function) {
+        return ClusterOps.run(client.core(), function, options.workers());
+    }
+
     // ------------------------------------------------------------------ data and graphs
 
     /** Puts a value on the cluster; the future is finished at once. Its key is a hash of the value. */

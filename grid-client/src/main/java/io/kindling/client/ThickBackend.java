@@ -95,6 +95,36 @@ final class ThickBackend implements GridBackend {
     }
 
     @Override
+    public CompletableFuture<List<io.kindling.grid.NodeRun.Result>> runOn(Collection<String> nodes,
+            io.kindling.graph.Fn0<?> function) {
+        CompletableFuture<List<io.kindling.grid.NodeRun.Result>> out = new CompletableFuture<>();
+        List<UUID> ids = new java.util.ArrayList<>();
+        for (String n : nodes) {
+            UUID id = topology.snapshot().nodeIds().get(n);
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            out.complete(List.of());
+            return out;
+        }
+        try {
+            ignite.compute(ignite.cluster().forNodeIds(ids)).withNoFailover()
+                    .broadcastAsync(new io.kindling.grid.NodeRun(function)).listen(done -> {
+                        try {
+                            out.complete(new java.util.ArrayList<>(done.get()));
+                        } catch (RuntimeException e) {
+                            out.completeExceptionally(e);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+        }
+        return out;
+    }
+
+    @Override
     public CompletableFuture<CancelReport> cancel(String nodeId, String client, long batch, List<Key> keys) {
         CompletableFuture<CancelReport> out = new CompletableFuture<>();
         ClusterNode node = node(nodeId);

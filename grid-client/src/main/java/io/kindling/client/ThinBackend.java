@@ -125,6 +125,28 @@ final class ThinBackend implements GridBackend {
     }
 
     @Override
+    public CompletableFuture<List<io.kindling.grid.NodeRun.Result>> runOn(Collection<String> nodes,
+            io.kindling.graph.Fn0<?> function) {
+        List<CompletableFuture<io.kindling.grid.NodeRun.Result>> each = new java.util.ArrayList<>();
+        for (String n : nodes) {
+            UUID id = topology.snapshot().nodeIds().get(n);
+            if (id == null) {
+                continue;
+            }
+            KindlingService proxy = proxies.computeIfAbsent(id, i -> batches.services(batches.cluster().forNodeId(i))
+                    .serviceProxy(KindlingService.NAME, KindlingService.class));
+            each.add(CompletableFuture.supplyAsync(() -> proxy.runHere(function), calls));
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<io.kindling.grid.NodeRun.Result> out = new java.util.ArrayList<>();
+            for (CompletableFuture<io.kindling.grid.NodeRun.Result> f : each) {
+                out.add(f.join());
+            }
+            return out;
+        });
+    }
+
+    @Override
     public CompletableFuture<CancelReport> cancel(String node, String clientId, long batch, List<Key> keys) {
         UUID id = topology.snapshot().nodeIds().get(node);
         if (id == null) {

@@ -160,6 +160,11 @@ public final class KindlingGrid {
         return value == null ? StoredNull.INSTANCE : value;
     }
 
+    /** Its argument: the task that copies a value to another place in the grid (replicate, rebalance). */
+    public static Object same(Object value) {
+        return value;
+    }
+
     /** A value as the cache stored it, back to what the task returned. */
     public static Object fromStored(Object stored) {
         return stored == StoredNull.INSTANCE ? null : stored;

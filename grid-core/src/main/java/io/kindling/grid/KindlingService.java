@@ -29,6 +29,9 @@ public interface KindlingService {
     /** The nodes holding {@code partition} of data cache {@code cache} now: its primary, then its backups. */
     List<String> holders(String cache, int partition);
 
+    /** Runs a function once on this node ({@link NodeRun}); its class must be on the servers' class path. */
+    NodeRun.Result runHere(io.kindling.graph.Fn0<?> function);
+
     /** Makes sure the data cache of values with {@code replicas} copies exists ({@link KindlingGrid#dataCacheName}). */
     void createDataCache(int replicas);
 }

@@ -70,6 +70,11 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     }
 
     @Override
+    public NodeRun.Result runHere(io.kindling.graph.Fn0<?> function) {
+        return NodeRun.on(ignite, function);
+    }
+
+    @Override
     public void createDataCache(int replicas) {
         KindlingGrid.dataCache(ignite, KindlingGrid.dataCacheName(replicas));
     }
