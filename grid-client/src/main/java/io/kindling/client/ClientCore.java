@@ -87,8 +87,13 @@ final class ClientCore implements AutoCloseable {
     private final UUID clientNode;
     private final int number;
     private final ReferenceQueue<Future<?>> collected = new ReferenceQueue<>();
-    private final Set<FutureReference> references = ConcurrentHashMap.newKeySet();
     private final Object recovery = new Object();
+    static final int DELETE_CHUNK = 10_000;
+    static final long DELETE_QUIET_MILLIS = 20;
+    static final long DELETE_MAX_MILLIS = 2000;
+    private volatile long lastDeletionQueued;
+    private volatile long firstDeletionQueued;
+    private final java.util.concurrent.atomic.AtomicBoolean deleteScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<Integer> createdCaches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /** Closed for its user, but finishing fire-and-forget work before it closes for good. */
@@ -191,23 +196,19 @@ final class ClientCore implements AutoCloseable {
 
     // ------------------------------------------------------------------ futures and holds
 
-    /** A new {@link Future} holding {@code entry}; the caller already counted the hold. */
+    /**
+     * A new {@link Future} holding {@code entry}; the caller already counted the hold. The entry
+     * keeps the future's phantom reference (which must stay reachable to be enqueued), so that
+     * releasing a future touches nothing but its entry.
+     */
     <T> Future<T> future(KeyEntry entry) {
         Future<T> f = new Future<>(this, entry);
         FutureReference ref = new FutureReference(f, entry, collected);
-        references.add(ref);
+        synchronized (state) {
+            entry.futures.add(ref);
+        }
         f.reference = ref;
         return f;
-    }
-
-    void release(KeyEntry entry) {
-        if (closed) {
-            return;
-        }
-        synchronized (state) {
-            state.release(entry);
-        }
-        pump();
     }
 
     private void releaseCollected() {
@@ -215,13 +216,11 @@ final class ClientCore implements AutoCloseable {
         boolean any = false;
         while ((r = collected.poll()) != null) {
             FutureReference ref = (FutureReference) r;
-            if (references.remove(ref)) {
-                synchronized (state) {
-                    if (ref.entry.holds > 0 && !closed) {
-                        state.release(ref.entry);
-                    }
+            synchronized (state) {
+                if (!closed && ref.entry.futures.remove(ref) && ref.entry.holds > 0) {
+                    state.release(ref.entry);
+                    any = true;
                 }
-                any = true;
             }
         }
         if (any) {
@@ -231,10 +230,23 @@ final class ClientCore implements AutoCloseable {
 
     /** Releases a future's hold now; returns false if it was already released (explicitly or when collected). */
     boolean release(FutureReference reference) {
-        if (!references.remove(reference)) {
+        if (closed) {
             return false;
         }
-        release(reference.entry);
+        List<ClientState.Completion> completed;
+        boolean delete;
+        List<ClientState.CancelOrder> cancels;
+        synchronized (state) {
+            if (!reference.entry.futures.remove(reference)) {
+                return false;
+            }
+            state.release(reference.entry);
+            // A release makes no task ready: what it leaves to do is deleting and stopping.
+            completed = state.drainCompleted();
+            delete = state.hasDeletions();
+            cancels = state.drainCancels();
+        }
+        carryOut(completed, delete, cancels);
         return true;
     }
 
@@ -326,27 +338,76 @@ final class ClientCore implements AutoCloseable {
     void pump() {
         List<Batch> batches;
         List<ClientState.Completion> completed;
-        List<Location> deletions;
+        boolean delete;
         List<ClientState.CancelOrder> cancels;
         synchronized (state) {
             batches = closed ? List.of() : takeBatches();
             completed = state.drainCompleted();
-            deletions = state.drainDeletions();
+            delete = state.hasDeletions();
             cancels = state.drainCancels();
         }
         for (Batch b : batches) {
             send(b);
         }
+        carryOut(completed, delete, cancels);
+    }
+
+    private void carryOut(List<ClientState.Completion> completed, boolean delete,
+            List<ClientState.CancelOrder> cancels) {
         for (ClientState.Completion c : completed) {
             c.done().complete(c.resolution());
         }
-        if (!deletions.isEmpty() && !closed) {
-            backend.removeAllAsync(deletions);
+        if (delete && !closed) {
+            deleteSoon();
         }
         for (ClientState.CancelOrder c : cancels) {
             if (!closed) {
                 stop(c);
             }
+        }
+    }
+
+    /**
+     * Has the state's data to delete deleted soon: the event thread takes what has queued up in the
+     * state and deletes it in calls of up to {@value #DELETE_CHUNK} keys, so that releasing a
+     * million futures one by one costs a hundred cache calls, not a million. (Storage names are
+     * never reused, so a late delete cannot remove a value computed again.)
+     */
+    private void deleteSoon() {
+        lastDeletionQueued = System.nanoTime();
+        if (deleteScheduled.compareAndSet(false, true)) {
+            firstDeletionQueued = lastDeletionQueued;
+            try {
+                events.schedule(this::flushDeletions, DELETE_QUIET_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                deleteScheduled.set(false);
+            }
+        }
+    }
+
+    /**
+     * Deletes what has queued up, once deletions have paused for {@value #DELETE_QUIET_MILLIS} ms
+     * (or have waited {@value #DELETE_MAX_MILLIS} ms): a burst of releases returns at once and its
+     * data goes in a few large calls after it.
+     */
+    private void flushDeletions() {
+        long now = System.nanoTime();
+        if (now - lastDeletionQueued < TimeUnit.MILLISECONDS.toNanos(DELETE_QUIET_MILLIS)
+                && now - firstDeletionQueued < TimeUnit.MILLISECONDS.toNanos(DELETE_MAX_MILLIS) && !closed) {
+            try {
+                events.schedule(this::flushDeletions, DELETE_QUIET_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // flush now
+            }
+        }
+        deleteScheduled.set(false);
+        List<Location> all;
+        synchronized (state) {
+            all = state.drainDeletions();
+        }
+        for (int i = 0; i < all.size(); i += DELETE_CHUNK) {
+            backend.removeAllAsync(all.subList(i, Math.min(all.size(), i + DELETE_CHUNK)));
         }
     }
 
@@ -620,11 +681,12 @@ final class ClientCore implements AutoCloseable {
             closeNow();
             return;
         }
-        for (FutureReference r : new ArrayList<>(references)) {
-            if (references.remove(r)) {
-                synchronized (state) {
-                    if (r.entry.holds > 0) {
-                        state.release(r.entry);
+        synchronized (state) {
+            for (KeyEntry e : state.heldByFutures()) {
+                for (FutureReference r : new ArrayList<>(e.futures)) {
+                    e.futures.remove(r);
+                    if (e.holds > 0) {
+                        state.release(e);
                     }
                 }
             }
@@ -689,7 +751,6 @@ final class ClientCore implements AutoCloseable {
         watcher.shutdownNow();
         background.shutdownNow();
         callbacks.shutdown();
-        references.clear();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MILLIS);
         Thread cleanup = daemon(() -> {
             if (!gone) {

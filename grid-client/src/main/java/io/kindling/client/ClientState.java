@@ -85,6 +85,8 @@ final class ClientState {
     private final ArrayDeque<KeyEntry> unneeded = new ArrayDeque<>();
     private int allowedFailures = Integer.getInteger("kindling.allowed.failures", 3);
     private long nextSequence;
+    /** Tasks waiting, ready or processing, by function name (kept by {@link #move}, for the dashboards). */
+    private final Map<String, Long> pending = new HashMap<>();
 
     /** A state placing work by {@code topology}, naming each computation's data with {@code storageNames}. */
     ClientState(Topology topology, Function<Key, String> storageNames) {
@@ -619,6 +621,7 @@ final class ClientState {
             }
         }
         placement.clear();
+        pending.clear();
         return drainCompleted();
     }
 
@@ -823,6 +826,12 @@ final class ClientState {
         boolean pinsBefore = pins(from);
         boolean pinsAfter = pins(to);
         e.state = to;
+        if (readsBefore != readsAfter && e.task != null) {
+            String function = io.kindling.graph.Tokens.functionName(e.task.function());
+            if (pending.merge(function, readsAfter ? 1L : -1L, Long::sum) == 0) {
+                pending.remove(function);
+            }
+        }
         if (readsBefore == readsAfter && pinsBefore == pinsAfter) {
             return;
         }
@@ -855,7 +864,7 @@ final class ClientState {
     }
 
     private void tidy(KeyEntry e) {
-        if (e.needed() || e.state == KeyEntry.State.FORGOTTEN || entries.get(e.key) != e) {
+        if (e.needed() || e.state == KeyEntry.State.FORGOTTEN) {
             return;
         }
         boolean keep = e.task != null && e.lineageRefs > 0;
@@ -978,6 +987,11 @@ final class ClientState {
         return out;
     }
 
+    /** Whether there is data to delete ({@link #drainDeletions}). */
+    boolean hasDeletions() {
+        return !deletions.isEmpty();
+    }
+
     /** Data to delete from the grid since the last call. */
     List<Location> drainDeletions() {
         if (deletions.isEmpty()) {
@@ -1016,10 +1030,15 @@ final class ClientState {
 
     /** Tasks not finished yet, by function name: what the dashboards show as waiting. */
     Map<String, Long> pendingByFunction() {
-        Map<String, Long> out = new HashMap<>();
+        return new HashMap<>(pending);
+    }
+
+    /** Every entry that live futures hold. */
+    List<KeyEntry> heldByFutures() {
+        List<KeyEntry> out = new ArrayList<>();
         for (KeyEntry e : entries.values()) {
-            if (e.task != null && reads(e.state)) {
-                out.merge(io.kindling.graph.Tokens.functionName(e.task.function()), 1L, Long::sum);
+            if (!e.futures.isEmpty()) {
+                out.add(e);
             }
         }
         return out;
@@ -1106,6 +1125,15 @@ final class ClientState {
                 throw new AssertionError(e + " counts " + e.lineageRefs + " lineage refs, has "
                         + lineage.getOrDefault(e, 0));
             }
+        }
+        Map<String, Long> counted = new HashMap<>();
+        for (KeyEntry e : entries.values()) {
+            if (e.task != null && reads(e.state)) {
+                counted.merge(io.kindling.graph.Tokens.functionName(e.task.function()), 1L, Long::sum);
+            }
+        }
+        if (!counted.equals(pending)) {
+            throw new AssertionError("pending tasks by function are " + pending + ", entries say " + counted);
         }
         if (countReady != ready.size()) {
             throw new AssertionError("ready is " + ready.size() + ", entries ready " + countReady);

@@ -60,6 +60,8 @@ final class KeyEntry {
     int unfinishedInputs;
     /** Live {@link Future} objects and other holds (a persisted graph). */
     int holds;
+    /** The phantom references of this entry's live futures (guarded by the client's lock). */
+    final List<ClientCore.FutureReference> futures = new ArrayList<>(1);
     /** Entries that read this value and have not finished (waiting, ready or processing). */
     int readers;
     /** Entries computed (or erred) from this one, which keep its task in case they must be computed again. */
