@@ -100,6 +100,7 @@ final class DistributedCases {
             guarded(report, "jit_warmup", () -> warmUp(report, c));
             guarded(report, "dist_submit_gather", () -> submitGather(report, c));
             guarded(report, "dist_map_gather", () -> mapGather(report, c));
+            guarded(report, "dist_map_gather_1M", () -> mapGatherMillion(report, c));
             guarded(report, "dist_delayed_tree_compute", () -> tree(report, c));
             guarded(report, "dist_roundtrip_latency", () -> latency(report, c));
             guarded(report, "dist_scatter", () -> scatter(report, c));
@@ -227,6 +228,43 @@ final class DistributedCases {
                 c -> c.map(LocalCases::inc, range), submits)), true, Map.of("submit_runs_s", last(submits, REPS), "note",
                 "client.map(inc, range(N)) (pure keys) + gather; every future is released between runs, so each run "
                         + "computes all N again"));
+    }
+
+    static final int N_MILLION = Integer.getInteger("kindling.bench.nMillion", 1_000_000);
+
+    /**
+     * {@code dist_map_gather_1M}: one map over a million items and its gather, then the million
+     * futures released one by one ({@code release_s}); the rate is to be at least 0.8 times
+     * {@code dist_map_gather}'s in the same run (the cost grows linearly with the work).
+     */
+    private static void mapGatherMillion(Report report, Client client) {
+        List<Integer> range = IntStream.range(0, N_MILLION).boxed().collect(Collectors.toList());
+        Measure.Contention contention = new Measure.Contention();
+        idle(client);
+        System.gc();
+        long t0 = System.nanoTime();
+        List<Future<Integer>> futures = client.map(LocalCases::inc, range);
+        double submit = Measure.seconds(t0);
+        List<Integer> values = client.gather(futures);
+        double seconds = Measure.seconds(t0);
+        LocalCases.check(values.get(N_MILLION - 1) == N_MILLION);
+        long t1 = System.nanoTime();
+        for (Future<Integer> f : futures) {
+            f.release();
+        }
+        double release = Measure.seconds(t1);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("system", Report.SYSTEM);
+        line.put("case", "dist_map_gather_1M");
+        line.put("n", N_MILLION);
+        line.put("seconds", seconds);
+        line.put("tasks_per_s", Math.round(N_MILLION / seconds * 10) / 10.0);
+        line.put("submit_s", submit);
+        line.put("release_s", release);
+        line.put("other_procs_cores", contention.cores());
+        line.put("note", "client.map(inc, range(1,000,000)) (pure keys, as dist_map_gather) + gather, one run; "
+                + "submit_s: the map call; release_s: the million futures released one by one");
+        report.print(line);
     }
 
     /** N independent {@code inc(i)} tasks with unique keys, as the reference's {@code submit(inc, i, pure=False)}. */

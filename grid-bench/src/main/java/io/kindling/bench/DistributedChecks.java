@@ -28,6 +28,12 @@ final class DistributedChecks {
             check(c, "tasks_per_s", rate, ">=", MIN_TASKS_PER_S, c.equals("dist_map_gather")
                     ? "the issue names submit+gather and the tree; map+gather is shown against the same bar" : null);
         }
+        Double million = number(ours, "dist_map_gather_1M", "tasks_per_s");
+        Double tenThousand = number(ours, "dist_map_gather", "tasks_per_s");
+        check("dist_map_gather_1M", "tasks_per_s", million, ">=", tenThousand == null ? null : 0.8 * tenThousand,
+                "bound = 0.8 x dist_map_gather's tasks_per_s in the same run");
+        check("dist_map_gather_1M", "release_s", number(ours, "dist_map_gather_1M", "release_s"), "<=", 1.0,
+                "releasing the million futures one by one");
         Double raw = number(ours, "raw_ignite_roundtrip_latency", "seconds");
         Double lat = number(ours, "dist_roundtrip_latency", "seconds");
         check("dist_roundtrip_latency", "seconds", lat, "<=", raw == null ? null : MAX_LATENCY_OVER_RAW * raw,
