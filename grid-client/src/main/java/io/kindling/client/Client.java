@@ -420,6 +420,41 @@ public final class Client implements Scheduler, AutoCloseable {
         return core.topology.nodes();
     }
 
+    /** How many tasks each server node runs at once, by consistent id (Dask's {@code nthreads}). */
+    public Map<String, Integer> nthreads() {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (String n : core.topology.nodes()) {
+            out.put(n, core.topology.slots(n));
+        }
+        return out;
+    }
+
+    /**
+     * Waits until the cluster has at least {@code n} server nodes (Dask's {@code wait_for_workers}).
+     *
+     * @throws java.util.concurrent.TimeoutException if it has fewer after {@code timeout}
+     */
+    public void waitForWorkers(int n, java.time.Duration timeout) throws java.util.concurrent.TimeoutException {
+        java.util.Objects.requireNonNull(timeout, "waitForWorkers needs a timeout, not null");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            core.recover();
+            int have = core.topology.nodes().size();
+            if (have >= n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("the cluster has " + have + " server node(s), not "
+                        + n + ", after " + timeout);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("interrupted while waiting for " + n + " nodes");
+            }
+        }
+    }
+
     /** For every key this client holds in memory, the nodes that hold its data. */
     public Map<Key, Set<String>> whoHas() {
         return introspection.whoHas();

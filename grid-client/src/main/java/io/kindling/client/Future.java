@@ -202,6 +202,28 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
         };
     }
 
+    /**
+     * What the task threw, waiting at most {@code timeout} for the outcome; null if it succeeded.
+     *
+     * @throws java.util.concurrent.CompletionException wrapping a {@link TimeoutException} if not done in time
+     */
+    public Throwable exception(Duration timeout) {
+        java.util.Objects.requireNonNull(timeout, "exception needs a timeout, not null: call exception() to wait "
+                + "without one");
+        try {
+            entry.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new java.util.concurrent.CompletionException(
+                    new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status() + ")"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for '" + key() + "'");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return exception();
+    }
+
     /** Calls {@code callback} with this future once it is done, on the client's callback thread. */
     public Future<T> addDoneCallback(Consumer<? super Future<T>> callback) {
         entry.done.whenCompleteAsync((e, t) -> callback.accept(this), client.callbacks);

@@ -29,6 +29,12 @@ final class Scattering {
     /** Scatters {@code values} over {@code nodes} (null: all), with {@code replicas} copies each. */
     static <T> List<Future<T>> scatter(ClientCore core, List<T> values, java.util.Collection<String> nodes,
             int replicas) {
+        return scatter(core, values, nodes, replicas, true);
+    }
+
+    /** As above; {@code hash} false gives each value a unique key instead of its content's (Dask's {@code hash=False}). */
+    static <T> List<Future<T>> scatter(ClientCore core, List<T> values, java.util.Collection<String> nodes,
+            int replicas, boolean hash) {
         core.requireOpen();
         core.ensureDataCache(replicas);
         String cache = KindlingGrid.dataCacheName(replicas);
@@ -39,7 +45,7 @@ final class Scattering {
         int first = NEXT.getAndAdd(values.size());
         for (int i = 0; i < values.size(); i++) {
             T v = values.get(i);
-            Key k = Key.of(typeName(v), Tokens.ofValue(v));
+            Key k = Key.of(typeName(v), hash ? Tokens.ofValue(v) : Tokens.unique());
             int partition = turns.isEmpty() ? Math.floorMod(k.hashCode(), KindlingGrid.PARTITIONS)
                     : core.topology.partitionOn(turns.get(Math.floorMod(first + i, turns.size())), k.hashCode());
             Location l = new Location(cache, core.storageName(k), partition);

@@ -53,7 +53,12 @@ public final class Submitter {
         return new Submitter(client, pure, key, options, replicas);
     }
 
-    /** Pure calls (the default) get keys hashed from function and arguments; the same call twice is one task. */
+    /**
+     * Pure calls (the default) get keys hashed from function and arguments, so the same call twice
+     * is one task; scattered values get keys hashed from their content. {@code pure(false)} gives
+     * every task and every scattered value a key of its own (Dask's {@code pure=False},
+     * {@code hash=False}).
+     */
     public Submitter pure(boolean pure) {
         return new Submitter(client, pure, key, options, replicas);
     }
@@ -162,7 +167,7 @@ public final class Submitter {
     public <T> List<Future<T>> scatter(List<T> values) {
         Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "
                 + "Collections.singletonList(null)");
-        return Scattering.scatter(client.core(), values, options.workers(), replicas);
+        return Scattering.scatter(client.core(), values, options.workers(), replicas, pure);
     }
 
     /** Puts values on the cluster, all on {@code node} (a consistent id from {@link Client#nodes()}). */
@@ -172,7 +177,7 @@ public final class Submitter {
         if (!client.nodes().contains(node)) {
             throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + client.nodes());
         }
-        return Scattering.scatter(client.core(), values, java.util.Set.of(node), replicas);
+        return Scattering.scatter(client.core(), values, java.util.Set.of(node), replicas, pure);
     }
 
     /** Starts computing {@code value} on the cluster; returns its future at once. */

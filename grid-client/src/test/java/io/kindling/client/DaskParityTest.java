@@ -175,4 +175,21 @@ class DaskParityTest {
         assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(25));
         gate.countDown();
     }
+
+    @Test
+    void scatterWithoutHashing_nthreads_waitForWorkers_exceptionWithTimeout() throws Exception {
+        Future<String> a = client().pure(false).scatter("same");
+        Future<String> b = client().pure(false).scatter("same");
+        assertTrue(!a.key().equals(b.key()), "pure(false): a key of its own, as Dask's hash=False");
+        assertEquals(client().scatter("same").key(), client().scatter("same").key(), "hashed by default");
+        assertEquals(Map.of(client().nodes().get(0), 2, client().nodes().get(1), 2), client().nthreads());
+        client().waitForWorkers(2, Duration.ofSeconds(5));
+        assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> client().waitForWorkers(5, Duration.ofMillis(200)));
+        gate = new java.util.concurrent.CountDownLatch(1);
+        Future<Integer> slow = client().pure(false).submit(DaskParityTest::blocker, 1);
+        assertThrows(java.util.concurrent.CompletionException.class, () -> slow.exception(Duration.ofMillis(100)));
+        gate.countDown();
+        assertEquals(null, slow.exception(BOUND));
+    }
 }
