@@ -63,7 +63,10 @@ public final class Submitter {
         return new Submitter(client, pure, key, options, replicas);
     }
 
-    /** The next submit's key is exactly {@code key}. */
+    /**
+     * The next submit's key is exactly {@code key}; for {@code map}, the name of every key, each
+     * with its own token (Dask's {@code key=} prefix).
+     */
     public Submitter key(String key) {
         Key.of(key);
         return new Submitter(client, pure, key, options, replicas);
@@ -236,7 +239,7 @@ public final class Submitter {
         Prepared prepared = new Prepared();
         List<Key> keys = new ArrayList<>(items.size());
         for (Object item : items) {
-            keys.add(prepared.add(fn, new Object[] {item}, null));
+            keys.add(prepared.add(fn, new Object[] {item}, null, key));
         }
         List<Future<R>> futures = prepared.submit(keys);
         Reference.reachabilityFence(items);
@@ -255,7 +258,7 @@ public final class Submitter {
         Prepared prepared = new Prepared();
         List<Key> keys = new ArrayList<>(as.size());
         for (int i = 0; i < as.size(); i++) {
-            keys.add(prepared.add(fn, new Object[] {as.get(i), bs.get(i)}, null));
+            keys.add(prepared.add(fn, new Object[] {as.get(i), bs.get(i)}, null, key));
         }
         List<Future<R>> futures = prepared.submit(keys);
         Reference.reachabilityFence(as);
@@ -279,6 +282,11 @@ public final class Submitter {
         private final Map<Key, Task> tasks = new LinkedHashMap<>();
 
         Key add(Fn fn, Object[] raw, String explicitKey) {
+            return add(fn, raw, explicitKey, null);
+        }
+
+        /** A task of {@code fn} on {@code raw}; its key is {@code explicitKey}, or named {@code name} (the function's name if null). */
+        Key add(Fn fn, Object[] raw, String explicitKey, String name) {
             Object[] args = new Object[raw.length];
             boolean[] primitive = Tokens.primitiveArguments(fn);
             for (int i = 0; i < raw.length; i++) {
@@ -290,7 +298,7 @@ public final class Submitter {
                 args[i] = References.replace(raw[i], this::keyOf, "argument " + (i + 1));
             }
             Key k = explicitKey != null ? Key.of(explicitKey)
-                    : Key.of(Tokens.functionName(fn), pure ? Tokens.pure(fn, args) : Tokens.unique());
+                    : Key.of(name != null ? name : Tokens.functionName(fn), pure ? Tokens.pure(fn, args) : Tokens.unique());
             tasks.putIfAbsent(k, Task.of(k, fn, args));
             return k;
         }

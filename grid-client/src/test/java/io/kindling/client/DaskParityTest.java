@@ -183,6 +183,11 @@ class DaskParityTest {
         assertTrue(!a.key().equals(b.key()), "pure(false): a key of its own, as Dask's hash=False");
         assertEquals(client().scatter("same").key(), client().scatter("same").key(), "hashed by default");
         assertEquals(Map.of(client().nodes().get(0), 2, client().nodes().get(1), 2), client().nthreads());
+        List<Future<Integer>> named = client().key("step").map(Ops::inc, List.of(1, 2));
+        assertEquals(List.of("step", "step"), List.of(named.get(0).key().name(), named.get(1).key().name()),
+                "key names the tasks of a map, as Dask's key= prefix");
+        assertTrue(!named.get(0).key().equals(named.get(1).key()));
+        assertEquals(List.of(2, 3), client().gather(named));
         client().waitForWorkers(2, Duration.ofSeconds(5));
         assertThrows(java.util.concurrent.TimeoutException.class,
                 () -> client().waitForWorkers(5, Duration.ofMillis(200)));
