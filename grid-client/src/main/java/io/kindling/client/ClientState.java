@@ -139,11 +139,7 @@ final class ClientState {
             return existing;
         }
         List<KeyEntry> inputs = new ArrayList<>(2);
-        Set<Key> seen = new HashSet<>();
         for (Key k : task.dependencies()) {
-            if (!seen.add(k)) {
-                continue;
-            }
             KeyEntry d = entries.get(k);
             if (d == null) {
                 throw new IllegalArgumentException("task '" + task.key() + "' reads '" + k + "', which this client "

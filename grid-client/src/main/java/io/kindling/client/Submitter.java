@@ -236,15 +236,30 @@ public final class Submitter {
     public <A, R> List<Future<R>> map(Fn1<A, R> fn, Collection<?> items) {
         Objects.requireNonNull(fn, "map needs a function: pass a method reference or lambda, not null");
         Objects.requireNonNull(items, "map needs a collection of items, not null: pass an empty list for no tasks");
-        Prepared prepared = new Prepared();
-        List<Key> keys = new ArrayList<>(items.size());
-        for (Object item : items) {
-            keys.add(prepared.add(fn, new Object[] {item}, null, key));
+        List<Future<R>> futures = new ArrayList<>(items.size());
+        try {
+            Prepared prepared = new Prepared();
+            List<Key> keys = new ArrayList<>(Math.min(items.size(), MAP_CHUNK));
+            for (Object item : items) {
+                keys.add(prepared.add(fn, new Object[] {item}, null, key));
+                if (keys.size() == MAP_CHUNK) {
+                    // The cluster starts on the first chunk while the rest is prepared.
+                    futures.addAll(prepared.submit(keys));
+                    prepared = new Prepared();
+                    keys = new ArrayList<>(MAP_CHUNK);
+                }
+            }
+            futures.addAll(prepared.submit(keys));
+        } catch (RuntimeException e) {
+            futures.forEach(Future::release);
+            throw e;
         }
-        List<Future<R>> futures = prepared.submit(keys);
         Reference.reachabilityFence(items);
         return futures;
     }
+
+    /** A map of more items than this is submitted in chunks of it, so that its first tasks run while the rest is prepared. */
+    static final int MAP_CHUNK = 20_000;
 
     /** One task per pair, {@code fn(a, b)}, for two lists of the same length. */
     public <A, B, R> List<Future<R>> map(Fn2<A, B, R> fn, List<?> as, List<?> bs) {
@@ -279,7 +294,10 @@ public final class Submitter {
 
     /** Tasks about to be submitted together: Delayed graphs they read first, then the tasks themselves. */
     private final class Prepared {
-        private final Map<Key, Task> tasks = new LinkedHashMap<>();
+        /** The tasks in an order where each comes after what it reads; repeats are harmless (one entry per key). */
+        private final List<Task> tasks = new ArrayList<>();
+        /** Keys of the Delayed graphs' tasks added, so that a graph read by many items is added once. */
+        private java.util.Set<Key> graphKeys;
 
         Key add(Fn fn, Object[] raw, String explicitKey) {
             return add(fn, raw, explicitKey, null);
@@ -299,7 +317,7 @@ public final class Submitter {
             }
             Key k = explicitKey != null ? Key.of(explicitKey)
                     : Key.of(name != null ? name : Tokens.functionName(fn), pure ? Tokens.pure(fn, args) : Tokens.unique());
-            tasks.putIfAbsent(k, Task.of(k, fn, args));
+            tasks.add(Task.of(k, fn, args));
             return k;
         }
 
@@ -309,9 +327,16 @@ public final class Submitter {
                 return f.key();
             }
             if (value instanceof Delayed<?> d) {
-                Graph graph = d.graph();
-                for (int i : graph.topologicalIndexes()) {
-                    tasks.putIfAbsent(graph.taskAt(i).key(), graph.taskAt(i));
+                if (graphKeys == null) {
+                    graphKeys = new java.util.HashSet<>();
+                }
+                if (graphKeys.add(d.key())) {
+                    Graph graph = d.graph();
+                    for (int i : graph.topologicalIndexes()) {
+                        if (graphKeys.add(graph.taskAt(i).key()) || graph.taskAt(i).key().equals(d.key())) {
+                            tasks.add(graph.taskAt(i));
+                        }
+                    }
                 }
                 return d.key();
             }
@@ -319,7 +344,7 @@ public final class Submitter {
         }
 
         <R> List<Future<R>> submit(List<Key> keys) {
-            return client.submitTasks(new ArrayList<>(tasks.values()), keys, options, replicas);
+            return client.submitTasks(tasks, keys, options, replicas);
         }
     }
 }

@@ -38,6 +38,9 @@ public final class Tokens {
     private Tokens() {
     }
 
+    /** Per thread: the last function {@link #pure} hashed (weakly), and the hash state after it. */
+    private static final ThreadLocal<Object[]> LAST_FUNCTION = ThreadLocal.withInitial(() -> new Object[2]);
+
     /** A fresh token, never handed out before in this JVM. */
     public static long unique() {
         return mix(COUNTER.addAndGet(0x9E3779B97F4A7C15L));
@@ -63,7 +66,16 @@ public final class Tokens {
     public static long pure(Fn function, Object[] arguments) {
         Hasher h = new Hasher();
         try {
-            h.function(function);
+            // A map hashes the same function for every item: the hash of the function part is kept
+            // for the last function this thread hashed (reading a lambda takes a reflective call).
+            Object[] last = LAST_FUNCTION.get();
+            if (last[0] instanceof java.lang.ref.WeakReference<?> seen && seen.get() == function) {
+                h.h = (Long) last[1];
+            } else {
+                h.function(function);
+                last[0] = new java.lang.ref.WeakReference<>(function);
+                last[1] = h.h;
+            }
             for (Object a : arguments) {
                 h.value(a);
             }
