@@ -311,11 +311,16 @@ final class ClientCore implements AutoCloseable {
         }
         List<KeyEntry> out = new ArrayList<>(held.size());
         synchronized (state) {
+            List<KeyEntry> added = new ArrayList<>(tasks.size());
             for (Task t : tasks) {
-                state.addTask(t, options);
+                added.add(state.addTask(t, options));
             }
+            // A map holds its tasks' keys in the order it added them: no lookup needed then.
+            boolean inOrder = held.size() == tasks.size();
+            int i = 0;
             for (Key k : held) {
-                KeyEntry e = state.get(k);
+                KeyEntry e = inOrder && added.get(i).key.equals(k) ? added.get(i) : state.get(k);
+                i++;
                 state.replicas(e, replicas);
                 state.hold(e);
                 out.add(e);
@@ -608,30 +613,41 @@ final class ClientCore implements AutoCloseable {
 
     // ------------------------------------------------------------------ data
 
+    /** Stands for a value that was missing from the grid when read (see {@link #values}). */
+    static final Object MISSING = new Object();
+
     /**
-     * The values of computations that finished, fetching from the grid those not carried inline.
-     * A value missing from the grid is reported ({@link #dataMissing}) and left out of the answer,
-     * so that the caller waits for it again.
+     * The values of computations that finished ({@code done[i]} of {@code entries[i]}), fetching
+     * from the grid, in one call per data cache, those not carried inline. A value missing from
+     * the grid is reported ({@link #dataMissing}) and comes back as {@link #MISSING}, so that the
+     * caller waits for it again.
      */
-    Map<KeyEntry, Object> values(Map<KeyEntry, KeyEntry.Resolution> done) {
-        Map<KeyEntry, Object> out = new LinkedHashMap<>();
-        Map<Location, KeyEntry> fetch = new HashMap<>();
-        for (Map.Entry<KeyEntry, KeyEntry.Resolution> d : done.entrySet()) {
-            KeyEntry.Resolution r = d.getValue();
+    Object[] values(List<KeyEntry> entries, List<KeyEntry.Resolution> done) {
+        Object[] out = new Object[entries.size()];
+        Map<Location, List<Integer>> fetch = null;
+        for (int i = 0; i < out.length; i++) {
+            KeyEntry.Resolution r = done.get(i);
             if (r.inline()) {
-                out.put(d.getKey(), r.value());
+                out[i] = r.value();
             } else {
-                fetch.put(new Location(r.cache(), r.storage(), r.partition()), d.getKey());
+                if (fetch == null) {
+                    fetch = new HashMap<>();
+                }
+                fetch.computeIfAbsent(new Location(r.cache(), r.storage(), r.partition()), l -> new ArrayList<>(1)).add(i);
             }
         }
-        if (!fetch.isEmpty()) {
+        if (fetch != null) {
             requireOpen();
-            Map<Location, Object> got = withRecovery(() -> backend.getAll(fetch.keySet()));
-            for (Map.Entry<Location, KeyEntry> f : fetch.entrySet()) {
-                if (got.containsKey(f.getKey())) {
-                    out.put(f.getValue(), KindlingGrid.fromStored(got.get(f.getKey())));
-                } else {
-                    dataMissing(f.getValue(), f.getKey().storage());
+            Map<Location, List<Integer>> wanted = fetch;
+            Map<Location, Object> got = withRecovery(() -> backend.getAll(wanted.keySet()));
+            for (Map.Entry<Location, List<Integer>> f : fetch.entrySet()) {
+                boolean found = got.containsKey(f.getKey());
+                Object value = found ? KindlingGrid.fromStored(got.get(f.getKey())) : MISSING;
+                for (int i : f.getValue()) {
+                    out[i] = value;
+                }
+                if (!found) {
+                    dataMissing(entries.get(f.getValue().get(0)), f.getKey().storage());
                 }
             }
         }

@@ -8,7 +8,7 @@ import io.kindling.grid.LostDataException;
 import io.kindling.scheduler.TaskFailedException;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -162,9 +162,9 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
         switch (r.state()) {
             case MEMORY -> {
                 requireHeld();
-                Map<KeyEntry, Object> got = client.values(Map.of(entry, r));
-                if (got.containsKey(entry)) {
-                    return got.get(entry);
+                Object got = client.values(List.of(entry), List.of(r))[0];
+                if (got != ClientCore.MISSING) {
+                    return got;
                 }
                 if (entry.done == done) {
                     throw new LostDataException(key(), r.node(), "the value of '" + key() + "' was missing from the grid");

@@ -4,15 +4,10 @@ import io.kindling.grid.LostDataException;
 import io.kindling.scheduler.TaskFailedException;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,24 +19,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting for the others; with {@link Errors#SKIP} it waits for all and leaves out those that did
  * not finish. A value missing from the grid (its node left) is waited for again while it is
  * computed anew.
+ *
+ * <p>Cost: arrays by position, no map per future, so that gathering a million futures costs
+ * little beyond waiting for them.
  */
 final class Gathering {
-    private Gathering() {
-    }
+    /** Marks a position left out (with {@link Errors#SKIP}). */
+    private static final Object SKIPPED = new Object();
 
-    /** What a gather found: the values of the finished entries, and the entries left out. */
-    private record Gathered(Map<KeyEntry, Object> values, Set<KeyEntry> skipped) {
+    private Gathering() {
     }
 
     @SuppressWarnings("unchecked")
     static <T> List<T> gather(ClientCore core, Client client, List<Future<T>> futures, Errors errors) {
         Objects.requireNonNull(futures, "gather needs futures, not null");
         List<KeyEntry> entries = entriesOf(client, futures);
-        Gathered g = gatherEntries(core, entries, errors);
-        List<T> out = new ArrayList<>(entries.size());
-        for (KeyEntry e : entries) {
-            if (!g.skipped().contains(e)) {
-                out.add((T) g.values().get(e));
+        Object[] values = gatherEntries(core, entries, errors);
+        List<T> out = new ArrayList<>(values.length);
+        for (Object v : values) {
+            if (v != SKIPPED) {
+                out.add((T) v);
             }
         }
         java.lang.ref.Reference.reachabilityFence(futures);
@@ -53,12 +50,11 @@ final class Gathering {
         Objects.requireNonNull(futures, "gather needs futures, not null");
         List<K> keys = new ArrayList<>(futures.keySet());
         List<KeyEntry> entries = entriesOf(client, new ArrayList<>(futures.values()));
-        Gathered g = gatherEntries(core, entries, errors);
+        Object[] values = gatherEntries(core, entries, errors);
         Map<K, T> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
-            KeyEntry e = entries.get(i);
-            if (!g.skipped().contains(e)) {
-                out.put(keys.get(i), (T) g.values().get(e));
+            if (values[i] != SKIPPED) {
+                out.put(keys.get(i), (T) values[i]);
             }
         }
         java.lang.ref.Reference.reachabilityFence(futures);
@@ -80,43 +76,63 @@ final class Gathering {
         return entries;
     }
 
-    private static Gathered gatherEntries(ClientCore core, List<KeyEntry> entries, Errors errors) {
+    /** The value at each position, or {@link #SKIPPED}. */
+    private static Object[] gatherEntries(ClientCore core, List<KeyEntry> entries, Errors errors) {
         Objects.requireNonNull(errors, "gather needs Errors.RAISE or Errors.SKIP, not null");
         boolean skip = errors == Errors.SKIP;
-        Map<KeyEntry, Object> values = new HashMap<>();
-        Set<KeyEntry> skipped = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<KeyEntry> pending = new ArrayList<>(new LinkedHashSet<>(entries));
+        Object[] values = new Object[entries.size()];
+        List<Integer> pending = new ArrayList<>(entries.size());
+        for (int i = 0; i < values.length; i++) {
+            pending.add(i);
+        }
         while (!pending.isEmpty()) {
-            Map<KeyEntry, CompletableFuture<KeyEntry.Resolution>> dones = awaitAll(pending, !skip);
-            Map<KeyEntry, KeyEntry.Resolution> finished = new LinkedHashMap<>();
-            for (KeyEntry e : pending) {
-                KeyEntry.Resolution r = dones.get(e).getNow(null);
+            List<CompletableFuture<KeyEntry.Resolution>> dones = awaitAll(entries, pending, !skip);
+            List<Integer> finished = new ArrayList<>(pending.size());
+            List<KeyEntry> finishedEntries = new ArrayList<>(pending.size());
+            List<KeyEntry.Resolution> finishedDone = new ArrayList<>(pending.size());
+            for (int p = 0; p < pending.size(); p++) {
+                int i = pending.get(p);
+                KeyEntry.Resolution r = dones.get(p).getNow(null);
                 if (r == null) {
                     continue;
                 }
                 if (r.state() == KeyEntry.State.MEMORY) {
-                    finished.put(e, r);
+                    finished.add(p);
+                    finishedEntries.add(entries.get(i));
+                    finishedDone.add(r);
                 } else if (skip) {
-                    skipped.add(e);
+                    values[i] = SKIPPED;
                 } else {
-                    throw failure(e, r);
+                    throw failure(entries.get(i), r);
                 }
             }
-            values.putAll(core.values(finished));
-            List<KeyEntry> again = new ArrayList<>();
-            for (KeyEntry e : pending) {
-                if (values.containsKey(e) || skipped.contains(e)) {
-                    continue;
+            Object[] got = core.values(finishedEntries, finishedDone);
+            List<Integer> again = new ArrayList<>();
+            for (int f = 0; f < got.length; f++) {
+                int p = finished.get(f);
+                int i = pending.get(p);
+                if (got[f] != ClientCore.MISSING) {
+                    values[i] = got[f];
+                } else if (entries.get(i).done == dones.get(p)) {
+                    throw new LostDataException(entries.get(i).key, finishedDone.get(f).node(),
+                            "the value of '" + entries.get(i).key + "' was missing from the grid");
+                } else {
+                    again.add(i);
                 }
-                KeyEntry.Resolution r = finished.get(e);
-                if (r != null && e.done == dones.get(e)) {
-                    throw new LostDataException(e.key, r.node(), "the value of '" + e.key + "' was missing from the grid");
+            }
+            if (skip) {
+                pending = again;
+                continue;
+            }
+            // With RAISE, positions not done yet (the wait ended early) are waited for again too.
+            for (int p = 0; p < pending.size(); p++) {
+                if (dones.get(p).getNow(null) == null) {
+                    again.add(pending.get(p));
                 }
-                again.add(e);
             }
             pending = again;
         }
-        return new Gathered(values, skipped);
+        return values;
     }
 
     private static RuntimeException failure(KeyEntry e, KeyEntry.Resolution r) {
@@ -129,17 +145,25 @@ final class Gathering {
     }
 
     /**
-     * Waits until every entry's current computation is done, or (with {@code failFast}) one of
-     * them did not finish well; returns the futures waited on.
+     * Waits until the current computation of every entry at {@code positions} is done, or (with
+     * {@code failFast}) one of them did not finish well; returns the futures waited on, by position
+     * in {@code positions}.
      */
-    private static Map<KeyEntry, CompletableFuture<KeyEntry.Resolution>> awaitAll(List<KeyEntry> entries,
+    private static List<CompletableFuture<KeyEntry.Resolution>> awaitAll(List<KeyEntry> entries, List<Integer> positions,
             boolean failFast) {
-        Map<KeyEntry, CompletableFuture<KeyEntry.Resolution>> dones = new HashMap<>();
+        List<CompletableFuture<KeyEntry.Resolution>> dones = new ArrayList<>(positions.size());
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        AtomicInteger left = new AtomicInteger(entries.size());
-        for (KeyEntry e : entries) {
-            CompletableFuture<KeyEntry.Resolution> d = e.done;
-            dones.put(e, d);
+        AtomicInteger left = new AtomicInteger(positions.size());
+        for (int i : positions) {
+            CompletableFuture<KeyEntry.Resolution> d = entries.get(i).done;
+            dones.add(d);
+            KeyEntry.Resolution now = d.getNow(null);
+            if (now != null) {
+                if ((failFast && !now.finished()) || left.decrementAndGet() == 0) {
+                    settled.complete(null);
+                }
+                continue;
+            }
             d.whenComplete((r, t) -> {
                 if ((failFast && (r == null || !r.finished())) || left.decrementAndGet() == 0) {
                     settled.complete(null);
@@ -150,7 +174,7 @@ final class Gathering {
             settled.get();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while gathering " + entries.size() + " future(s)");
+            throw new CancellationException("interrupted while gathering " + positions.size() + " future(s)");
         } catch (ExecutionException ex) {
             throw new IllegalStateException(ex.getCause());
         }
