@@ -90,7 +90,13 @@ final class ThickBackend implements GridBackend {
                     + " left the cluster before its tasks were sent", null));
             return out;
         }
-        computeOn(node).callAsync(new RunTasks(batch)).listen(done -> complete(out, done));
+        computeOn(node).callAsync(new RunTasks(batch)).listen(done -> {
+            try {
+                out.complete(done.get().list());
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
         return out;
     }
 

@@ -115,7 +115,7 @@ final class ThinBackend implements GridBackend {
                 .serviceProxy(KindlingService.NAME, KindlingService.class));
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return proxy.run(batch);
+                return proxy.run(batch).list();
             } catch (RuntimeException e) {
                 topology.invalidate();
                 proxies.remove(id);

@@ -74,6 +74,11 @@ public final class Key implements Serializable, Comparable<Key> {
         return token;
     }
 
+    /** Whether the key is of the form {@code name-token} (false for a key given as plain text). */
+    public boolean hasToken() {
+        return tokenized;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {

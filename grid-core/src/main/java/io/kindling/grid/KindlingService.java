@@ -15,7 +15,7 @@ public interface KindlingService {
     String NAME = "kindling";
 
     /** Runs a batch of tasks on this node, as the compute job a thick client sends would. */
-    List<Outcome> run(GridBatch batch);
+    Outcomes run(GridBatch batch);
 
     /** Cancels tasks of a batch that runs on this node ({@link NodeWork#cancel}). */
     CancelReport cancel(String client, long batch, List<Key> keys);

@@ -51,8 +51,8 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     }
 
     @Override
-    public List<Outcome> run(GridBatch batch) {
-        return RunTasks.run(ignite, batch);
+    public Outcomes run(GridBatch batch) {
+        return new Outcomes(RunTasks.run(ignite, batch));
     }
 
     @Override

@@ -72,6 +72,46 @@ public final class Outcome implements Serializable {
         return new Outcome(key, Kind.SKIPPED, 0, false, null, null, node, null, 0, 0, null, null);
     }
 
+    /** Writes this outcome to a message ({@link Outcomes}): node and thread names once per message. */
+    void write(Columns.Writer w) {
+        w.writeKey(key);
+        w.writeInt(kind.ordinal());
+        w.writeLong(nbytes);
+        w.writeBoolean(inline);
+        if (inline) {
+            w.writeObject(value);
+        }
+        if (kind == Kind.FAILED) {
+            w.writeObject(error);
+        }
+        w.writeString(node);
+        w.writeString(thread);
+        w.writeLong(startMillis);
+        w.writeLong(durationNanos);
+        if (kind == Kind.MISSING_INPUT) {
+            w.writeKey(missingInput);
+            w.writeObject(missingStorage);
+        }
+    }
+
+    /** Reads an outcome that {@link #write} wrote. */
+    static Outcome read(Columns.Reader r) {
+        Key key = r.readKey();
+        Kind kind = Kind.values()[r.readInt()];
+        long nbytes = r.readLong();
+        boolean inline = r.readBoolean();
+        Object value = inline ? r.readObject() : null;
+        Throwable error = kind == Kind.FAILED ? (Throwable) r.readObject() : null;
+        String node = r.readString();
+        String thread = r.readString();
+        long startMillis = r.readLong();
+        long durationNanos = r.readLong();
+        Key missingInput = kind == Kind.MISSING_INPUT ? r.readKey() : null;
+        String missingStorage = kind == Kind.MISSING_INPUT ? (String) r.readObject() : null;
+        return new Outcome(key, kind, nbytes, inline, value, error, node, thread, startMillis, durationNanos,
+                missingInput, missingStorage);
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -39,7 +39,7 @@ import java.util.Set;
  * deployment class ({@link GridPeerDeployAware}, an Ignite-internal interface): with peer class
  * loading on, the servers load the functions' classes from the client that sent them.
  */
-public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDeployAware {
+public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployAware {
     private static final long serialVersionUID = 2L;
     /** Values estimated below this many bytes travel back inside the outcome. */
     public static final long INLINE_BYTES = 64 * 1024;
@@ -65,8 +65,8 @@ public final class RunTasks implements IgniteCallable<List<Outcome>>, GridPeerDe
     }
 
     @Override
-    public List<Outcome> call() {
-        return run(ignite, batch);
+    public Outcomes call() {
+        return new Outcomes(run(ignite, batch));
     }
 
     /** Runs {@code batch} on the node {@code ignite}, in this thread (what the job and the Kindling service do). */

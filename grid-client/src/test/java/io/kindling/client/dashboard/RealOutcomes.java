@@ -47,7 +47,7 @@ final class RealOutcomes {
                 stored.add(KindlingGrid.cacheKey(storage, partition));
             }
             batches.add(ignite.compute(ignite.cluster().forNode(node)).call(new RunTasks(new GridBatch("dashboard-test", null,
-                    n, specs))));
+                    n, specs))).list());
         }
         KindlingGrid.dataCache(ignite).removeAll(stored);
         return batches;
