@@ -205,11 +205,11 @@ class ResilienceTest {
         LocalCluster cluster = cluster(2);
         Client client = open(Client.of(cluster));
         Future<Integer> exits = client.pure(false).submit(Hostile::exit, 3);
-        Throwable e = exits.exception();
+        Throwable e = exits.exception(BOUND);
         assertInstanceOf(TaskExitException.class, e, String.valueOf(e));
         assertTrue(e.getMessage().contains("System.exit(3)"), e.getMessage());
         Future<Integer> halts = client.pure(false).submit(Hostile::halt, 4);
-        assertInstanceOf(TaskExitException.class, halts.exception());
+        assertInstanceOf(TaskExitException.class, halts.exception(BOUND));
         assertEquals(2, client.nodes().size(), "no node left the cluster");
         for (ProcessHandle p : cluster.processes()) {
             assertTrue(p.isAlive());
@@ -228,7 +228,7 @@ class ResilienceTest {
         Client client = open(Client.of(cluster));
         client.allowedFailures(1);
         Future<Integer> killer = client.pure(false).submit(Hostile::killNode, 1);
-        Throwable e = killer.exception();
+        Throwable e = killer.exception(BOUND);
         KilledWorkerException killed = assertInstanceOf(KilledWorkerException.class, e, String.valueOf(e));
         assertEquals(2, killed.nodes().size(), killed.getMessage());
         assertTrue(killed.getMessage().contains(killer.key().toString()), killed.getMessage());
@@ -257,7 +257,7 @@ class ResilienceTest {
         Future<Integer> pending = client.pure(false).submit(ResilienceTest::sleepy, 0);
         GridFixture.awaitCondition("the task to run", () -> !client.processing().isEmpty());
         kill(cluster, client.nodes().get(0));
-        Throwable e = pending.exception();
+        Throwable e = pending.exception(BOUND);
         assertInstanceOf(ClusterUnavailableException.class, e, String.valueOf(e));
         assertTrue(e.getMessage().contains("cluster went away"), e.getMessage());
         assertEquals("cancelled", pending.status());
@@ -267,7 +267,7 @@ class ResilienceTest {
         assertThrows(ClusterUnavailableException.class, () -> client.gather(both));
         assertThrows(ClusterUnavailableException.class, () -> Futures.waitAll(List.of(pending, small)));
         assertEquals(2, small.result(), "a value the client holds itself is still there");
-        assertInstanceOf(ClusterUnavailableException.class, client.pure(false).submit(Hostile::slowInc, 1).exception(),
+        assertInstanceOf(ClusterUnavailableException.class, client.pure(false).submit(Hostile::slowInc, 1).exception(BOUND),
                 "new work fails at once");
         long t0 = System.nanoTime();
         client.close();
