@@ -822,6 +822,10 @@ final class ClientState {
         boolean pinsBefore = pins(from);
         boolean pinsAfter = pins(to);
         e.state = to;
+        if (to != KeyEntry.State.PROCESSING) {
+            // Only a running task needs its batch; a finished one would keep the batch's specs alive.
+            e.batch = null;
+        }
         if (readsBefore != readsAfter && e.task != null) {
             String function = io.kindling.graph.Tokens.functionName(e.task.function());
             if (pending.merge(function, readsAfter ? 1L : -1L, Long::sum) == 0) {
@@ -1085,6 +1089,9 @@ final class ClientState {
                     }
                 }
                 default -> { }
+            }
+            if (e.state != KeyEntry.State.PROCESSING && e.batch != null) {
+                throw new AssertionError("keeps a batch outside processing: " + e);
             }
             if (e.holds < 0 || e.readers < 0 || e.lineageRefs < 0) {
                 throw new AssertionError("negative count on " + e);

@@ -38,7 +38,7 @@ final class KeyEntry {
     /** The entries of the task's inputs, one per distinct key, kept while this entry is: the lineage. */
     final List<KeyEntry> inputs;
     /** Entries waiting for this one to reach memory. */
-    final List<KeyEntry> waitingDependents = new ArrayList<>(1);
+    final List<KeyEntry> waitingDependents = new ArrayList<>(0);
     /** Completes when the current computation of the key is done; replaced when it is computed again. */
     volatile CompletableFuture<Resolution> done = new CompletableFuture<>();
     /** Whether a completion of {@link #done} was handed out (it may not have been applied yet). */
