@@ -117,19 +117,8 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
         java.util.Objects.requireNonNull(timeout, "result needs a timeout, not null: call result() to wait without one");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            KeyEntry.Resolution r;
             CompletableFuture<KeyEntry.Resolution> done = entry.done;
-            try {
-                r = done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new java.util.concurrent.CompletionException(
-                        new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status() + ")"));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while waiting for '" + key() + "'");
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
+            KeyEntry.Resolution r = await(done, deadline, timeout);
             Object v = valueOf(r, done);
             if (v != MISSING) {
                 return cast(v);
@@ -140,6 +129,21 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
     @SuppressWarnings("unchecked")
     private static <T> T cast(Object v) {
         return (T) v;
+    }
+
+    /** {@code done}'s resolution, waiting until {@code deadline} ({@link System#nanoTime}) at most. */
+    private KeyEntry.Resolution await(CompletableFuture<KeyEntry.Resolution> done, long deadline, Duration timeout) {
+        try {
+            return done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new java.util.concurrent.CompletionException(
+                    new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status() + ")"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for '" + key() + "'");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private KeyEntry.Resolution await(CompletableFuture<KeyEntry.Resolution> done) {
@@ -210,17 +214,7 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
     public Throwable exception(Duration timeout) {
         java.util.Objects.requireNonNull(timeout, "exception needs a timeout, not null: call exception() to wait "
                 + "without one");
-        try {
-            entry.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new java.util.concurrent.CompletionException(
-                    new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status() + ")"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for '" + key() + "'");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        await(entry.done, System.nanoTime() + timeout.toNanos(), timeout);
         return exception();
     }
 

@@ -111,6 +111,16 @@ final class Columns implements Serializable {
     }
 
     /** Reads the columns back in the order a {@link Writer} filled them. */
+    /** The {@code size} items written one after another, each read by {@code read}. */
+    <T> java.util.List<T> readAll(int size, java.util.function.Function<Reader, T> read) {
+        Reader r = reader();
+        java.util.List<T> out = new java.util.ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(read.apply(r));
+        }
+        return out;
+    }
+
     Reader reader() {
         return new Reader();
     }

@@ -61,12 +61,7 @@ public final class GridBatch implements Serializable {
         if (t == null) {
             synchronized (this) {
                 if (tasks == null) {
-                    Columns.Reader r = columns.reader();
-                    List<TaskSpec> read = new ArrayList<>(size);
-                    for (int i = 0; i < size; i++) {
-                        read.add(TaskSpec.read(r));
-                    }
-                    tasks = read;
+                    tasks = columns.readAll(size, TaskSpec::read);
                 }
                 t = tasks;
             }

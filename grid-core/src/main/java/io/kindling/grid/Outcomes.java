@@ -31,12 +31,7 @@ public final class Outcomes implements Serializable {
         if (l == null) {
             synchronized (this) {
                 if (list == null) {
-                    Columns.Reader r = columns.reader();
-                    List<Outcome> read = new ArrayList<>(size);
-                    for (int i = 0; i < size; i++) {
-                        read.add(Outcome.read(r));
-                    }
-                    list = read;
+                    list = columns.readAll(size, Outcome::read);
                 }
                 l = list;
             }
