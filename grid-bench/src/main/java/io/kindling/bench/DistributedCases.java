@@ -477,7 +477,7 @@ final class DistributedCases {
             nodes.put(String.valueOf(h.pid()), peakRssMib(h.pid()));
         }
         line.put("node_processes_peak_rss_mib", nodes);
-        line.put("note", "VmHWM of this JVM (thick client node; -Xms2g pre-touched) and of the server node JVMs "
+        line.put("note", "VmHWM of this JVM (thick client node; fixed 6 GB heap, pre-touched) and of the server node JVMs "
                 + "(-Xmx1g, 512 MB data region each); includes the scatter copies");
         report.print(line);
     }
