@@ -138,8 +138,10 @@ final class ClientState {
         if (existing != null) {
             return existing;
         }
-        List<KeyEntry> inputs = new ArrayList<>(2);
-        for (Key k : task.dependencies()) {
+        Set<Key> dependencies = task.dependencies();
+        // Most tasks of a large map read nothing: they share one empty list.
+        List<KeyEntry> inputs = dependencies.isEmpty() ? List.of() : new ArrayList<>(dependencies.size());
+        for (Key k : dependencies) {
             KeyEntry d = entries.get(k);
             if (d == null) {
                 throw new IllegalArgumentException("task '" + task.key() + "' reads '" + k + "', which this client "
