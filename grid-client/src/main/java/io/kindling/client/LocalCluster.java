@@ -201,7 +201,7 @@ public final class LocalCluster implements AutoCloseable {
             String name = prefix + "-node-" + i;
             List<String> command = new ArrayList<>();
             command.add(java);
-            command.addAll(JvmOptions.addOpens());
+            command.addAll(io.kindling.grid.JvmFlags.addOpens());
             command.add("-Xmx1g");
             command.add("-Dkindling.node.logging=" + options.logging);
             command.add("-cp");

@@ -34,7 +34,7 @@ class SecureServerXmlTest {
         int base = Ports.freeBlock(30);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmOptions.addOpens());
+        command.addAll(io.kindling.grid.JvmFlags.addOpens());
         command.addAll(List.of("-Dkindling.home=" + root, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dkindling.discovery.port=" + base, "-Dkindling.communication.port=" + (base + 10),
                 "-Dkindling.thin.port=" + (base + 20),

@@ -1,4 +1,4 @@
-package io.kindling.client;
+package io.kindling.grid;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,12 +13,12 @@ import java.util.List;
  * The JVM flags a child node needs: the {@code --add-opens} list of {@code config/jvm.options},
  * which the build copies into the grid-core jar as {@code kindling/jvm.options}.
  */
-final class JvmOptions {
-    private JvmOptions() {
+public final class JvmFlags {
+    private JvmFlags() {
     }
 
-    static List<String> addOpens() {
-        try (InputStream in = JvmOptions.class.getClassLoader().getResourceAsStream("kindling/jvm.options")) {
+    public static List<String> addOpens() {
+        try (InputStream in = JvmFlags.class.getClassLoader().getResourceAsStream("kindling/jvm.options")) {
             if (in == null) {
                 throw new IllegalStateException("kindling/jvm.options is missing from the class path: "
                         + "grid-core was not built with its resources");
