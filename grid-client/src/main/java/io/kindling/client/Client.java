@@ -90,6 +90,7 @@ public final class Client implements Scheduler, AutoCloseable {
             throw new IllegalArgumentException("no Ignite configuration at " + configXml.toAbsolutePath()
                     + ": pass a Spring XML file such as config/kindling-client.xml");
         }
+        io.kindling.grid.JvmFlags.require("a thick client node joining the cluster");
         Ignite ignite = Ignition.start(configXml.toString());
         if (!ignite.configuration().isClientMode()) {
             Ignition.stop(ignite.name(), true);

@@ -51,6 +51,7 @@ public final class NodeMain {
         config.discovery(discoveryPort, range);
         Ignite ignite;
         try {
+            JvmFlags.require("this node");
             ignite = Ignition.start(config.build());
             KindlingServer.install(ignite);
         } catch (RuntimeException | Error e) {

@@ -129,6 +129,11 @@ public final class ServerMain {
             fail(1, "no configuration file at " + config + "\nthe files in " + home.resolve("config")
                     + ": " + configFiles(home.resolve("config")));
         }
+        try {
+            JvmFlags.require("this server node");
+        } catch (MissingJvmFlagsException e) {
+            fail(1, e.getMessage());
+        }
         setIfUnset("IGNITE_QUIET", "false");
         setIfUnset("IGNITE_UPDATE_NOTIFIER", "false");
         setIfUnset("IGNITE_NO_SHUTDOWN_HOOK", "true");

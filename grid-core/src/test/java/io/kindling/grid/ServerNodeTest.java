@@ -87,6 +87,18 @@ class ServerNodeTest {
     }
 
     @Test
+    void withoutTheJvmFlags_refusedNamingTheFlagsAndTheirList() throws Exception {
+        Child child = start("noflags", List.of(), SERVER_XML.toString(), false);
+        assertTrue(child.process.waitFor(START.toSeconds(), TimeUnit.SECONDS), child.describe());
+        assertNotEquals(0, child.process.exitValue(), child.describe());
+        String err = Files.readString(child.stderr);
+        assertTrue(err.contains("--add-opens=java.base/") && err.contains("config/jvm.options")
+                && err.contains("JDK_JAVA_OPTIONS") && err.contains("this server node"), err);
+        assertTrue(!err.contains("ExceptionInInitializerError") && !child.output().contains("ExceptionInInitializerError"),
+                err + child.output());
+    }
+
+    @Test
     void missingConfigFileIsNamed() throws Exception {
         Path missing = tmp.resolve("no-such-config.xml");
         Child child = start("missing", List.of(), missing.toString());
@@ -109,9 +121,16 @@ class ServerNodeTest {
     }
 
     private Child start(String name, List<String> properties, String arg) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + ROOT.resolve("config/jvm.options"),
+        return start(name, properties, arg, true);
+    }
+
+    private Child start(String name, List<String> properties, String arg, boolean jvmFlags) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (jvmFlags) {
+            command.add("@" + ROOT.resolve("config/jvm.options"));
+        }
+        command.addAll(List.of(
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 "-Dkindling.home=" + ROOT,
