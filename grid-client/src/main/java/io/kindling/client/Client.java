@@ -501,7 +501,16 @@ public final class Client implements Scheduler, AutoCloseable {
     }
 
     @Override
+    /**
+     * The cluster this client runs on, as Dask's Client shows it: workers (server nodes), the
+     * threads they run tasks on, and the dashboard of the local cluster this client started. Reads
+     * only what the client already knows (no call to the cluster).
+     */
     public String toString() {
-        return "Client(" + core.backend.name() + ", " + nodes().size() + " nodes)";
+        int workers = nodes().size();
+        int threads = nthreads().values().stream().mapToInt(Integer::intValue).sum();
+        String link = owned instanceof LocalCluster cluster ? cluster.dashboardLink() : null;
+        return "Client(" + core.backend.name() + ": " + workers + (workers == 1 ? " worker, " : " workers, ") + threads
+                + (threads == 1 ? " thread" : " threads") + (link == null ? "" : ", dashboard " + link) + ")";
     }
 }

@@ -51,17 +51,19 @@ public final class Tutorial {
         Delayed<Integer> x = delayed(Tutorial::inc, 6);
         Delayed<Integer> y = delayed(Tutorial::dec, 7);
         Delayed<Integer> total = delayed(Tutorial::add, x, y);
-        System.out.println(total.compute());           // the newest client is the default scheduler: 13
+        System.out.println(client);                    // the cluster: workers, threads, dashboard
+        // the newest client is the default scheduler
+        System.out.println("delayed add(inc(6), dec(7)), computed: " + total.compute());   // 13
 
         // Distributed futures: submit returns at once; the data stays on the cluster.
         Future<Integer> fut = client.submit(Tutorial::inc, 1);
-        System.out.println(client.gather(fut));        // 2
+        System.out.println("submit(inc, 1): " + client.gather(fut));                  // 2
         List<Future<Integer>> futs = client.map(Tutorial::inc, List.of(1, 2, 3, 4, 5));
-        System.out.println(client.gather(futs));       // [2, 3, 4, 5, 6]
+        System.out.println("map(inc, [1..5]): " + client.gather(futs));               // [2, 3, 4, 5, 6]
         Future<Integer> tot = client.submit(Tutorial::sum, futs);   // futures as arguments
-        System.out.println(client.gather(tot));        // 20
-        System.out.println(client.gather(client.compute(total)));   // 13, computed on the grid
+        System.out.println("submit(sum, those futures): " + client.gather(tot));      // 20
+        System.out.println("compute(the delayed add): " + client.gather(client.compute(total)));   // 13, on the grid
         List<Future<Integer>> data = client.scatter(List.of(1, 2, 3));
-        System.out.println(data);                      // three finished futures
+        System.out.println("scatter([1, 2, 3]): " + data);                            // three finished futures
     }
 }

@@ -25,8 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExamplesTest {
     /** Per example, a regular expression for each line it prints. */
-    private static final List<String> TUTORIAL = List.of("13", "2", "\\[2, 3, 4, 5, 6\\]", "20", "13",
-            "\\[Future\\('integer-[0-9a-f]{16}', finished\\), Future\\('integer-[0-9a-f]{16}', finished\\), "
+    private static final List<String> TUTORIAL = List.of("Client\\(.+: [1-9][0-9]* workers?, [1-9][0-9]* threads?.*\\)",
+            "delayed add\\(inc\\(6\\), dec\\(7\\)\\), computed: 13", "submit\\(inc, 1\\): 2",
+            "map\\(inc, \\[1\\.\\.5\\]\\): \\[2, 3, 4, 5, 6\\]", "submit\\(sum, those futures\\): 20",
+            "compute\\(the delayed add\\): 13",
+            "scatter\\(\\[1, 2, 3\\]\\): \\[Future\\('integer-[0-9a-f]{16}', finished\\), Future\\('integer-[0-9a-f]{16}', finished\\), "
                     + "Future\\('integer-[0-9a-f]{16}', finished\\)\\]");
     private static final Map<String, List<String>> EXPECTED = Map.of(
             "Tutorial", TUTORIAL,
