@@ -41,7 +41,12 @@ final class ThinConnection {
             }
             if (e.getMessage() != null && e.getMessage().contains(KindlingService.NAME)) {
                 throw new IllegalStateException("the cluster at " + options.describe() + " runs no Kindling service: "
-                        + "start its servers with bin/kindling-server (or call KindlingServer.install on it)", e);
+                        + "start its servers with bin/kindling-server, or from an XML with the io.kindling.grid.KindlingNode "
+                        + "lifecycle bean (as config/kindling-server.xml has), or call KindlingNode.ready(ignite) on a "
+                        + "server", e);
+            }
+            if (e instanceof ClientException ce) {
+                throw explain(options, ce);
             }
             throw e;
         }
