@@ -139,13 +139,15 @@ public final class ServerMain {
         setIfUnset("IGNITE_NO_SHUTDOWN_HOOK", "true");
 
         Ignite ignite = null;
+        KindlingNode kindling = null;
         try {
             ignite = Ignition.start(config.toString());
             if (ignite.cluster().state() != ClusterState.ACTIVE && Boolean.getBoolean("kindling.activate")) {
                 KindlingServer.activate(ignite);
             }
             if (ignite.cluster().state() == ClusterState.ACTIVE) {
-                KindlingServer.install(ignite);
+                // Done already by the KindlingNode bean of the XML; the whole of it for an XML without one.
+                kindling = KindlingNode.ready(ignite);
                 setUserFromEnvironment(ignite);
             } else {
                 System.out.println("kindling-server: the cluster is inactive (its configuration persists users); "
@@ -164,13 +166,16 @@ public final class ServerMain {
                 stopped.countDown();
             }
         });
-        Dashboard dashboard = startDashboard(ignite);
+        // An inactive cluster gets Kindling at activation; its nodes show their dashboard meanwhile.
+        Dashboard own = kindling == null ? startDashboard(ignite) : null;
+        Dashboard dashboard = kindling != null ? kindling.dashboard() : own;
         AtomicBoolean signalled = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             signalled.set(true);
-            if (dashboard != null) {
-                dashboard.close();
+            if (own != null) {
+                own.close();
             }
+            KindlingNode.of(name).ifPresent(KindlingNode::close);
             TaskEvents.remove(name);
             if (Ignition.stop(name, true)) {
                 System.out.println("kindling-server: stopped");
