@@ -7,6 +7,9 @@ import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.cluster.ClusterState;
+import org.apache.ignite.events.DiscoveryEvent;
+import org.apache.ignite.events.Event;
+import org.apache.ignite.events.EventType;
 import org.apache.ignite.internal.processors.odbc.ClientListenerProcessor;
 import org.apache.ignite.spi.communication.CommunicationSpi;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
@@ -32,7 +35,7 @@ import java.util.stream.Stream;
  */
 public final class ServerMain {
     private static final String USAGE = """
-            Usage: kindling-server [--classpath JARS] [--heap SIZE] [-Dname=value ...] [--help] [CONFIG_XML]
+            Usage: kindling-server [--classpath JARS] [--heap SIZE] [--verbose] [-Dname=value ...] [--help] [CONFIG_XML]
 
             Starts one Ignite server node of a Kindling cluster and runs it until Ctrl-C. Every node
             started with the same discovery addresses joins the same cluster, on one machine or many.
@@ -74,6 +77,7 @@ public final class ServerMain {
                                          (also the environment variable KINDLING_CLASSPATH);
                                          thin clients and services need them there
                 --heap SIZE              the JVM heap, -Xmx [1g]
+                --verbose                Ignite's log at info level, not only its warnings
                 -Dname=value             a system property (also JAVA_OPTS)
 
             Security: anyone who can submit work to this cluster can run code on the servers. With
@@ -185,7 +189,10 @@ public final class ServerMain {
         }, "kindling-server-stop"));
         System.out.print(upBlock(ignite, config));
         System.out.println(dashboard != null ? "  dashboard      " + dashboard.url() : "  dashboard      off");
+        System.out.println("Ctrl-C stops the node.");
         System.out.flush();
+        ignite.events().localListen(ServerMain::printTopologyChange, EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT,
+                EventType.EVT_NODE_FAILED);
 
         try {
             if (Ignition.state(name) == IgniteState.STARTED) {
@@ -197,6 +204,25 @@ public final class ServerMain {
         if (!signalled.get()) {
             fail(1, "the node stopped by itself (" + Ignition.state(name) + "); see the log above");
         }
+    }
+
+    /** Prints a node joining or leaving the cluster, with the cluster it leaves (discovery events are always on). */
+    private static boolean printTopologyChange(Event event) {
+        if (event instanceof DiscoveryEvent d) {
+            ClusterNode node = d.eventNode();
+            String what = switch (d.type()) {
+                case EventType.EVT_NODE_JOINED -> "joined";
+                case EventType.EVT_NODE_LEFT -> "left";
+                default -> "failed (gone without leaving: killed, or unreachable)";
+            };
+            long servers = d.topologyNodes().stream().filter(n -> !n.isClient()).count();
+            long clients = d.topologyNodes().size() - servers;
+            System.out.println("kindling-server: " + (node.isClient() ? "client " : "server ") + node.consistentId() + " "
+                    + what + "; the cluster has " + servers + (servers == 1 ? " server, " : " servers, ") + clients
+                    + (clients == 1 ? " client" : " clients"));
+            System.out.flush();
+        }
+        return true;
     }
 
     private static String upBlock(Ignite ignite, Path config) {
@@ -220,8 +246,7 @@ public final class ServerMain {
                 + "  work dir       " + ignite.configuration().getWorkDirectory() + "\n"
                 + "  config         " + config + "\n"
                 + "  cluster        " + ignite.cluster().forServers().nodes().size() + " servers, "
-                + ignite.cluster().forClients().nodes().size() + " clients\n"
-                + "Ctrl-C stops the node.\n";
+                + ignite.cluster().forClients().nodes().size() + " clients\n";
     }
 
     /** The root cause of a failed start, with the property to change when it is a port or address. */

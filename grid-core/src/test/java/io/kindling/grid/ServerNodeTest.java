@@ -62,6 +62,8 @@ class ServerNodeTest {
         Up b = second.awaitUp();
 
         assertEquals(2, b.servers, second.describe());
+        String joined = first.awaitLine("kindling-server: server ");
+        assertTrue(joined.contains(" joined; the cluster has 2 servers, "), joined);
         assertEquals(List.of(base, base + 10, base + 20), List.of(a.discovery, a.communication, a.thin), first.describe());
         assertEquals(List.of(base + 1, base + 11, base + 21), List.of(b.discovery, b.communication, b.thin),
                 second.describe());
@@ -71,6 +73,8 @@ class ServerNodeTest {
         assertTrue(first.process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS), "no stop on SIGTERM\n" + first.describe());
         assertEquals(0, first.process.exitValue(), first.describe());
         first.awaitLine("kindling-server: stopped");
+        String left = second.awaitLine("kindling-server: server ");
+        assertTrue(left.contains(" left; the cluster has 1 server, "), left);
 
         second.process.destroyForcibly();
         assertTrue(second.process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS), second.describe());
