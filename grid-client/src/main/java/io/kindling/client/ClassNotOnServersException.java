@@ -11,10 +11,23 @@ public class ClassNotOnServersException extends RuntimeException {
     private final String className;
 
     public ClassNotOnServersException(String className, Throwable cause) {
-        super("the servers cannot load class " + className + ": put the jar that holds it on every server's class "
-                + "path (bin/kindling-server --classpath your-tasks.jar) and restart them, or turn on peer class "
-                + "loading on every node (development only)", cause);
+        super(message(className), cause);
         this.className = className;
+    }
+
+    private static String message(String className) {
+        if (className.startsWith("io.kindling.")) {
+            // Kindling's own classes do not ship with peer class loading (a stock Ignite server did
+            // not load them): the servers need Kindling itself.
+            return "the servers cannot load Kindling's own class " + className + ": they were not started with "
+                    + "Kindling. Put Kindling's jars (grid-core and grid-client) on every server's class path, for "
+                    + "Ignite's ignite.sh in its libs/, add "
+                    + "the lifecycle bean io.kindling.grid.KindlingNode to their configuration (as "
+                    + "config/kindling-server.xml has) and restart them, or start the servers with bin/kindling-server";
+        }
+        return "the servers cannot load class " + className + ": put the jar that holds it on every server's class "
+                + "path (bin/kindling-server --classpath your-tasks.jar) and restart them, or turn on peer class "
+                + "loading on every node (development only)";
     }
 
     /** The class the servers lack. */

@@ -1,9 +1,16 @@
 package io.kindling.client;
 
 import io.kindling.grid.Ports;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A server started by Ignite's own command-line startup (what {@code ignite.sh} runs), not by
  * Kindling's, from {@code config/kindling-server.xml}: its {@code KindlingNode} bean makes it a
- * complete Kindling node, which serves thin clients (the Kindling service) and its dashboard.
+ * complete Kindling node, which serves thin clients (the Kindling service) and its dashboard. And
+ * a stock Ignite server (only Ignite on its class path, peer class loading on) runs the tasks of
+ * a thick client's {@code Client.over(ignite)}: Kindling's job class ships as a function does.
  */
 class IgniteStartupTest {
     private static final Duration BOUND = Duration.ofSeconds(90);
@@ -58,6 +69,65 @@ class IgniteStartupTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (base + 25) + "/status"))
                             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, status.statusCode(), "the node's dashboard answers");
+        } finally {
+            server.destroyForcibly();
+            server.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void stockIgniteServer_withPeerClassLoading_runsKindlingTasksFromAThickClient(@TempDir Path dir) throws Exception {
+        int base = Ports.freeBlock(30);
+        String addresses = "127.0.0.1:" + base + ".." + (base + 1);
+        Files.writeString(dir.resolve("stock.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <beans xmlns="http://www.springframework.org/schema/beans"
+                       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                       xsi:schemaLocation="http://www.springframework.org/schema/beans
+                                           http://www.springframework.org/schema/beans/spring-beans.xsd">
+                  <bean class="org.apache.ignite.configuration.IgniteConfiguration">
+                    <property name="peerClassLoadingEnabled" value="true"/>
+                    <property name="localHost" value="127.0.0.1"/>
+                    <property name="discoverySpi">
+                      <bean class="org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi">
+                        <property name="localPort" value="%d"/>
+                        <property name="localPortRange" value="2"/>
+                        <property name="ipFinder">
+                          <bean class="org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder">
+                            <property name="addresses"><list><value>%s</value></list></property>
+                          </bean>
+                        </property>
+                      </bean>
+                    </property>
+                    <property name="communicationSpi">
+                      <bean class="org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi">
+                        <property name="localPort" value="%d"/>
+                      </bean>
+                    </property>
+                  </bean>
+                </beans>
+                """.formatted(base, addresses, base + 10));
+        // Only Ignite and what its XML startup needs: none of Kindling's classes.
+        String stockClassPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.matches(".*/(ignite-core|ignite-spring|cache-api|annotations|spring-[a-z]+|commons-logging)-[^/]*\\.jar"))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(io.kindling.grid.JvmFlags.addOpens());
+        command.addAll(List.of("-Xmx512m", "-DIGNITE_HOME=" + dir, "-DIGNITE_UPDATE_NOTIFIER=false", "-cp", stockClassPath,
+                "org.apache.ignite.startup.cmdline.CommandLineStartup", dir.resolve("stock.xml").toString()));
+        Process server = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stock.log").toFile()).start();
+        IgniteConfiguration app = new IgniteConfiguration().setIgniteInstanceName("stock-app-" + base)
+                .setClientMode(true).setPeerClassLoadingEnabled(true).setLocalHost("127.0.0.1")
+                .setDiscoverySpi(new TcpDiscoverySpi().setLocalPort(base + 5)
+                        .setIpFinder(new TcpDiscoveryVmIpFinder().setAddresses(List.of(addresses))))
+                .setCommunicationSpi(new TcpCommunicationSpi().setLocalPort(base + 15));
+        try (Ignite ignite = Ignition.start(app); Client client = Client.over(ignite)) {
+            assertEquals(2, client.pure(false).submit(IgniteStartupTest::inc, 1).result(BOUND),
+                    "Kindling's job class shipped to the stock server with peer class loading");
+            assertEquals(List.of(2, 3, 4), client.gather(client.map(IgniteStartupTest::inc, List.of(1, 2, 3))),
+                    "the data cache is created as needed");
         } finally {
             server.destroyForcibly();
             server.onExit().get(30, TimeUnit.SECONDS);
