@@ -97,7 +97,7 @@ public final class Client implements Scheduler, AutoCloseable {
             throw new IllegalArgumentException(configXml + " configures a server node: use a client configuration "
                     + "(clientMode=true), such as config/kindling-client.xml");
         }
-        return new Client(ignite, () -> Ignition.stop(ignite.name(), true));
+        return new Client(ignite, () -> io.kindling.grid.NodeStop.stop(ignite.name(), 20_000));
     }
 
     /**

@@ -34,6 +34,8 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
     private static final int PORTS = 30;
     private static final long START_TIMEOUT_SECONDS = 60;
+    /** How long close() waits for one node of this JVM to stop (see NodeStop). */
+    private static final long STOP_MILLIS = 20_000;
 
     private final Builder options;
     private final int basePort;
@@ -343,11 +345,11 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         if (options.processes && clientNode != null) {
-            Ignition.stop(clientNode.name(), true);
+            io.kindling.grid.NodeStop.stop(clientNode.name(), STOP_MILLIS);
         }
         clientNode = null;
         for (int i = inProcess.size() - 1; i >= 0; i--) {
-            Ignition.stop(inProcess.get(i).name(), true);
+            io.kindling.grid.NodeStop.stop(inProcess.get(i).name(), STOP_MILLIS);
         }
         inProcess.clear();
         for (Process p : processes) {
