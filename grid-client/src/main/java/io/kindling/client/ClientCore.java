@@ -89,6 +89,9 @@ final class ClientCore implements AutoCloseable {
     private final ReferenceQueue<Future<?>> collected = new ReferenceQueue<>();
     private final Object recovery = new Object();
     static final int DELETE_CHUNK = 10_000;
+    static final long STUCK_SEND_MILLIS = 10_000;
+    /** Threads sending a batch now, and since when ({@link System#nanoTime}). */
+    private final Map<Thread, Long> sending = new ConcurrentHashMap<>();
     static final long DELETE_QUIET_MILLIS = 20;
     static final long DELETE_MAX_MILLIS = 2000;
     private volatile long lastDeletionQueued;
@@ -428,11 +431,15 @@ final class ClientCore implements AutoCloseable {
 
     private void send(Batch batch) {
         CompletableFuture<List<Outcome>> f;
+        Thread self = Thread.currentThread();
+        sending.put(self, System.nanoTime());
         try {
             f = backend.run(batch.node, new GridBatch(clientId, clientNode, batch.id, batch.specs));
         } catch (RuntimeException e) {
             onBatch(batch, null, e);
             return;
+        } finally {
+            sending.remove(self);
         }
         f.whenComplete((outcomes, error) -> onBatch(batch, outcomes, unwrap(error)));
     }
@@ -492,6 +499,20 @@ final class ClientCore implements AutoCloseable {
             recover();
         } catch (RuntimeException e) {
             // the next round tries again
+        }
+        freeStuckSends();
+    }
+
+    /**
+     * A send takes milliseconds; one still going after {@value #STUCK_SEND_MILLIS} ms is waiting in
+     * Ignite's cluster-wide registration of a class name, which can wait without end when a node
+     * died during it. Such waits are interrupted: the batch is sent again after a topology check.
+     */
+    private void freeStuckSends() {
+        long now = System.nanoTime();
+        if (backend instanceof ThickBackend && sending.values().stream()
+                .anyMatch(t -> now - t > TimeUnit.MILLISECONDS.toNanos(STUCK_SEND_MILLIS))) {
+            io.kindling.grid.NodeStop.interruptStuckRegistrations(backend.name());
         }
     }
 

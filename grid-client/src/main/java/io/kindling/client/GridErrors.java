@@ -48,7 +48,18 @@ final class GridErrors {
                 || causedBy(error, ClientException.class)
                 || mentions(error, "Node has left") || mentions(error, "Failed to find deployed service")
                 || mentions(error, "Failed to send job") || mentions(error, "ClusterTopology")
-                || mentions(error, "node left");
+                || mentions(error, "node left") || interrupted(error);
+    }
+
+    /** A send interrupted (as {@link io.kindling.grid.NodeStop} frees one stuck in a class registration): sent again. */
+    private static boolean interrupted(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof org.apache.ignite.IgniteInterruptedException
+                    || t.getClass().getSimpleName().equals("IgniteInterruptedCheckedException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A call to the cluster failed: the Kindling exception that says which and why. */
