@@ -43,6 +43,8 @@ final class ThickBackend implements GridBackend {
         this.ignite = ignite;
         try {
             cache(KindlingGrid.DATA_CACHE);
+            // Registered now, while the cluster is healthy, not on a first send during a failure.
+            io.kindling.grid.WireClasses.register(ignite);
             this.topology = new SnapshotTopology(() -> TopologySnapshot.of(ignite), () -> ignite.cluster().topologyVersion());
         } catch (RuntimeException e) {
             throw GridErrors.unavailable("reach the cluster of " + ignite.name(), e);

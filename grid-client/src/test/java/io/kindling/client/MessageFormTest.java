@@ -48,6 +48,11 @@ class MessageFormTest {
         cluster.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void messageClasses_registerWithAHealthyCluster() {
+        assertTrue(io.kindling.grid.WireClasses.register(cluster.ignite()), "every sample message converts to binary");
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> T travel(T message) throws Exception {
         return (T) marshaller.unmarshal(marshaller.marshal(message), MessageFormTest.class.getClassLoader());
