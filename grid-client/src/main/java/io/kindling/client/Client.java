@@ -500,12 +500,12 @@ public final class Client implements Scheduler, AutoCloseable {
         }
     }
 
-    @Override
     /**
      * The cluster this client runs on, as Dask's Client shows it: workers (server nodes), the
      * threads they run tasks on, and the dashboard of the local cluster this client started. Reads
      * only what the client already knows (no call to the cluster).
      */
+    @Override
     public String toString() {
         int workers = nodes().size();
         int threads = nthreads().values().stream().mapToInt(Integer::intValue).sum();

@@ -152,8 +152,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalCluster(Builder options) {
-        io.kindling.grid.JvmFlags.require("the local cluster (its " + (options.processes ? "client node" : "nodes")
-                + " run in this JVM)");
+        io.kindling.grid.JvmFlags.require("the local cluster (" + (options.processes ? "its client node runs"
+                : "its nodes run") + " in this JVM)");
         this.options = options;
         this.basePort = Ports.freeBlock(PORTS);
         this.prefix = "kindling-local-" + basePort;

@@ -76,12 +76,19 @@ public final class KindlingNode implements LifecycleBean {
         }
         KindlingServer.install(ignite);
         installed = true;
-        if (!Boolean.getBoolean("kindling.dashboard.off")) {
-            try {
-                dashboard = Dashboard.start(ignite);
-            } catch (RuntimeException e) {
-                ignite.log().warning("Kindling: no dashboard on this node: " + e.getMessage());
-            }
+        dashboard = startDashboard(ignite);
+    }
+
+    /** The node's dashboard, or null when {@code -Dkindling.dashboard.off=true} or it cannot start (said in the log). */
+    static Dashboard startDashboard(Ignite ignite) {
+        if (Boolean.getBoolean("kindling.dashboard.off")) {
+            return null;
+        }
+        try {
+            return Dashboard.start(ignite);
+        } catch (RuntimeException e) {
+            ignite.log().warning("Kindling: no dashboard on this node: " + e.getMessage());
+            return null;
         }
     }
 

@@ -88,19 +88,6 @@ public final class ServerMain {
     private ServerMain() {
     }
 
-    /** The node's dashboard, or null (with a warning) when no port is free or it is turned off. */
-    private static Dashboard startDashboard(Ignite ignite) {
-        if (Boolean.getBoolean("kindling.dashboard.off")) {
-            return null;
-        }
-        try {
-            return Dashboard.start(ignite);
-        } catch (RuntimeException e) {
-            System.err.println("kindling-server: no dashboard: " + e.getMessage());
-            return null;
-        }
-    }
-
     /** With authentication: creates or updates the user KINDLING_USER (acting as the superuser), if set. */
     private static void setUserFromEnvironment(Ignite ignite) {
         String user = System.getenv("KINDLING_USER");
@@ -171,7 +158,7 @@ public final class ServerMain {
             }
         });
         // An inactive cluster gets Kindling at activation; its nodes show their dashboard meanwhile.
-        Dashboard own = kindling == null ? startDashboard(ignite) : null;
+        Dashboard own = kindling == null ? KindlingNode.startDashboard(ignite) : null;
         Dashboard dashboard = kindling != null ? kindling.dashboard() : own;
         AtomicBoolean signalled = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
