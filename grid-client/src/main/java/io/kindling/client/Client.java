@@ -44,6 +44,9 @@ import java.util.Set;
  * <p>A new client becomes the default scheduler of {@code Delayed.compute()} until it is closed,
  * as in Dask. A client is thread-safe. Closing it releases its futures (their data is deleted),
  * cancels unfinished tasks, stops its threads, and stops what it started.
+ *
+ * <p>Why one file of this size: it is the public API a user reads, one short method per Dask call
+ * that hands over to {@code Submitter}, {@code ClientCore}, {@code Gathering} or {@code ClusterOps}.
  */
 public final class Client implements Scheduler, AutoCloseable {
     private final ClientCore core;

@@ -54,6 +54,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the state reschedules. When no server is left, or the cluster cannot be reached, the state is
  * told the cluster went away. A reader that finds a value missing reports it the same way
  * ({@link #dataMissing}). Closing waits at most {@value #CLOSE_TIMEOUT_MILLIS} ms for the cluster.
+ *
+ * <p>Why one file of this size: the lock, the event thread and the pump are shared by submission,
+ * batches, failures, data and closing, and each part is short; data moves already live in
+ * {@code Gathering}, {@code Scattering} and {@code ClusterOps}.
  */
 final class ClientCore implements AutoCloseable {
     static final int MAX_BATCH = 1000;

@@ -29,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The client's state machine without a cluster: a fake topology of named nodes, batches answered
  * by hand, node deaths as events. The invariants are checked after every step.
+ *
+ * <p>Why one file of this size: every case drives the same state machine through the same small
+ * harness, one event at a time.
  */
 class ClientStateTest {
     /** Nodes with one slot each; partition {@code p} belongs to node {@code p % nodes}. */

@@ -52,6 +52,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Concurrency. The registry is a concurrent map; each running batch has its own lock, taken
  * briefly by its thread between tasks and by whoever cancels or detaches it. One instance per
  * Ignite instance ({@link #of}).
+ *
+ * <p>Why one file of this size: the task slots, their stuck-thread handling and the cancels that
+ * free them share one lock and one set of counts.
  */
 public final class NodeWork {
     static final long WATCH_MILLIS = 200;
