@@ -34,56 +34,9 @@ import java.util.stream.Stream;
  * itself, 2 on a bad command line.
  */
 public final class ServerMain {
-    private static final String USAGE = """
-            Usage: kindling-server [--classpath JARS] [--heap SIZE] [--verbose] [-Dname=value ...] [--help] [CONFIG_XML]
+    /** The text of {@code --help}, also printed by {@code bin/kindling-server --help} in a checkout without Java. */
+    private static final String USAGE = usage();
 
-            Starts one Ignite server node of a Kindling cluster and runs it until Ctrl-C. Every node
-            started with the same discovery addresses joins the same cluster, on one machine or many.
-
-            CONFIG_XML  Spring XML of the node, default config/kindling-server.xml. In config/:
-                kindling-server.xml             a server node, data in memory (bounded region)
-                kindling-server-persistent.xml  a server node whose data region spills to disk
-                kindling-server-secure.xml      TLS everywhere and thin clients that log in (see the file)
-                kindling-client.xml             a thick client node (for programs, not this script)
-
-            System properties (-Dname=value, defaults in brackets):
-                kindling.host                 address to bind and advertise [127.0.0.1]
-                kindling.discovery.addresses  where to look for the cluster [127.0.0.1:47500..47509]
-                kindling.discovery.port       first discovery port [47500]
-                kindling.communication.port   first node-to-node port [47100]
-                kindling.thin.port            first thin-client port [10800]
-                kindling.port.range           ports tried above each first port [10]
-                kindling.work.dir             Ignite's work directory [/tmp/kindling-USER/work]
-                kindling.swap.dir             swap files (persistent config) [WORK_DIR/swap]
-                kindling.data.region.bytes    most off-heap memory for data [1073741824]
-                kindling.instance.name        node name, and then its consistent id: unique per node
-                                              [kindling; id: HOST:DISCOVERY_PORT]
-                kindling.threads              threads that run tasks [one per core]
-                kindling.resources            abstract resources for tasks that ask for them,
-                                              such as GPU=2,MEMORY=10e9 [none]
-                kindling.activate             activate an inactive (secure) cluster [false]
-                kindling.dashboard.host       the dashboard's address [127.0.0.1]
-                kindling.dashboard.port       the first port the dashboard tries [8787]
-                kindling.dashboard.off        no dashboard [false]
-                kindling.tls.keystore, kindling.tls.truststore (and .password): secure config only
-              Environment, secure config: KINDLING_USER and KINDLING_PASSWORD create or update a
-              thin-client user, acting as superuser 'ignite' with KINDLING_ADMIN_PASSWORD [ignite]
-              A cluster of several machines: on each, for instance
-                kindling-server -Dkindling.host=10.0.0.5 \\
-                    -Dkindling.discovery.addresses=10.0.0.5:47500..47509,10.0.0.6:47500..47509
-
-            Options of the bin/kindling-server script:
-                --classpath A.jar:B.jar  your task classes, added to the server's class path
-                                         (also the environment variable KINDLING_CLASSPATH);
-                                         thin clients and services need them there
-                --heap SIZE              the JVM heap, -Xmx [1g]
-                --verbose                Ignite's log at info level, not only its warnings
-                -Dname=value             a system property (also JAVA_OPTS)
-
-            Security: anyone who can submit work to this cluster can run code on the servers. With
-            kindling-server.xml the ports are open to anyone who can reach them and nothing
-            authenticates: bind to a private network only, or use kindling-server-secure.xml.
-            """;
 
     private ServerMain() {
     }
@@ -270,6 +223,15 @@ public final class ServerMain {
                     .collect(Collectors.joining(", "));
         } catch (IOException e) {
             return "(none: " + dir + " cannot be read)";
+        }
+    }
+
+    private static String usage() {
+        try (var in = ServerMain.class.getResourceAsStream("server-usage.txt")) {
+            return in == null ? "Usage: kindling-server [options] [CONFIG_XML] (the full text is missing from the jar)\n"
+                    : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
