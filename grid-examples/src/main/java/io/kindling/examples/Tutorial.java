@@ -4,6 +4,7 @@ import io.kindling.Delayed;
 import io.kindling.client.Client;
 import io.kindling.client.Future;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.kindling.Delayed.delayed;
@@ -39,7 +40,17 @@ public final class Tutorial {
         return xs.stream().mapToInt(Integer::intValue).sum();
     }
 
+    /**
+     * Runs the tutorial on an embedded local cluster, or, given a thick client's Spring XML (such as
+     * {@code config/kindling-client.xml}), on the cluster that configuration joins.
+     */
     public static void main(String[] args) {
+        if (args.length > 0) {
+            try (Client client = Client.join(Path.of(args[0]))) {   // like distributed.Client("scheduler:8786")
+                run(client);
+            }
+            return;
+        }
         try (Client client = Client.local()) {            // an embedded cluster, like distributed.Client()
             run(client);
         }
