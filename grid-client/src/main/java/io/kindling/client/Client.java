@@ -505,15 +505,23 @@ public final class Client implements Scheduler, AutoCloseable {
 
     /**
      * The cluster this client runs on, as Dask's Client shows it: workers (server nodes), the
-     * threads they run tasks on, and the dashboard of the local cluster this client started. Reads
-     * only what the client already knows (no call to the cluster).
+     * threads they run tasks on, the memory their data regions may take, and the dashboard of the
+     * local cluster this client started. Reads only what the client already knows (no call to the
+     * cluster).
      */
     @Override
     public String toString() {
         int workers = nodes().size();
         int threads = nthreads().values().stream().mapToInt(Integer::intValue).sum();
+        long memory = core.topology.nodes().stream().mapToLong(core.topology::memory).sum();
         String link = owned instanceof LocalCluster cluster ? cluster.dashboardLink() : null;
         return "Client(" + core.backend.name() + ": " + workers + (workers == 1 ? " worker, " : " workers, ") + threads
-                + (threads == 1 ? " thread" : " threads") + (link == null ? "" : ", dashboard " + link) + ")";
+                + (threads == 1 ? " thread" : " threads") + (memory > 0 ? ", " + gib(memory) + " for data" : "")
+                + (link == null ? "" : ", dashboard " + link) + ")";
+    }
+
+    private static String gib(long bytes) {
+        return bytes >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+                : String.format(java.util.Locale.ROOT, "%d MiB", bytes >> 20);
     }
 }

@@ -92,4 +92,9 @@ final class SnapshotTopology implements Topology {
         Map<String, Double> r = all == null ? null : all.get(node);
         return r == null ? Map.of() : r;
     }
+
+    @Override
+    public long memory(String node) {
+        return view().snapshot.memory().getOrDefault(node, 0L);
+    }
 }

@@ -24,4 +24,9 @@ interface Topology {
     default java.util.Map<String, Double> resources(String node) {
         return java.util.Map.of();
     }
+
+    /** The most memory {@code node} gives its data, in bytes; 0 if unknown. */
+    default long memory(String node) {
+        return 0;
+    }
 }

@@ -21,6 +21,12 @@ import java.util.UUID;
  */
 public final class TopologySnapshot implements Serializable {
     private static final long serialVersionUID = 1L;
+    /**
+     * The node attribute in which every Ignite node publishes the total maximum size of its data
+     * regions (Ignite's {@code IgniteNodeAttributes.ATTR_DATA_REGIONS_OFFHEAP_SIZE}, named here to
+     * stay off Ignite's internal API).
+     */
+    static final String DATA_MEMORY_ATTRIBUTE = "org.apache.ignite.data.regions.offheap.size";
 
     private final long version;
     private final List<String> nodes;
@@ -28,15 +34,17 @@ public final class TopologySnapshot implements Serializable {
     private final Map<String, Integer> slots;
     private final String[] owners;
     private final Map<String, Map<String, Double>> resources;
+    private final Map<String, Long> memory;
 
     public TopologySnapshot(long version, List<String> nodes, Map<String, UUID> nodeIds, Map<String, Integer> slots,
-            String[] owners, Map<String, Map<String, Double>> resources) {
+            String[] owners, Map<String, Map<String, Double>> resources, Map<String, Long> memory) {
         this.version = version;
         this.nodes = nodes;
         this.nodeIds = nodeIds;
         this.slots = slots;
         this.owners = owners;
         this.resources = resources;
+        this.memory = memory;
     }
 
     /** The cluster of {@code ignite} now: its servers sorted by consistent id, and the data cache's owners. */
@@ -49,12 +57,16 @@ public final class TopologySnapshot implements Serializable {
         Map<String, UUID> ids = new HashMap<>();
         Map<String, Integer> slots = new HashMap<>();
         Map<String, Map<String, Double>> resources = new HashMap<>();
+        Map<String, Long> memory = new HashMap<>();
         for (ClusterNode n : servers) {
             String id = String.valueOf(n.consistentId());
             nodes.add(id);
             ids.put(id, n.id());
             Object threads = n.attribute(NodeConfig.THREADS_ATTRIBUTE);
             slots.put(id, threads != null ? Integer.parseInt(threads.toString()) : Math.max(1, n.metrics().getTotalCpus()));
+            if (n.attribute(DATA_MEMORY_ATTRIBUTE) instanceof Long bytes) {
+                memory.put(id, bytes);
+            }
             Map<String, Double> declared = Resources.of(n);
             if (!declared.isEmpty()) {
                 resources.put(id, new HashMap<>(declared));
@@ -65,7 +77,7 @@ public final class TopologySnapshot implements Serializable {
             ClusterNode n = affinity.mapPartitionToNode(p);
             owners[p] = n == null ? null : String.valueOf(n.consistentId());
         }
-        return new TopologySnapshot(version, List.copyOf(nodes), ids, slots, owners, resources);
+        return new TopologySnapshot(version, List.copyOf(nodes), ids, slots, owners, resources, memory);
     }
 
     /** The topology version this describes. */
@@ -91,6 +103,11 @@ public final class TopologySnapshot implements Serializable {
     /** The abstract resources each server declares (servers without any are left out). */
     public Map<String, Map<String, Double>> resources() {
         return resources;
+    }
+
+    /** The most off-heap memory each server's data regions may take, in bytes (where the node says). */
+    public Map<String, Long> memory() {
+        return memory == null ? Map.of() : memory;
     }
 
     /** The consistent id of the primary node of each partition (null where none). */

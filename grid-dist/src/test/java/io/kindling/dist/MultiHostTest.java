@@ -53,7 +53,7 @@ class MultiHostTest {
             assertTrue(out.contains("thin client    " + SUBNET + "." + host + ":10800"), out);
         }
         // Both tutorials ran on the three hosts, each printing every step's result.
-        assertEquals(2, count(out, "3 workers, 6 threads"), out);
+        assertEquals(2, count(out, "3 workers, 6 threads, 3.0 GiB for data"), out);
         assertEquals(2, count(out, "delayed add(inc(6), dec(7)), computed: 13"), out);
         assertEquals(2, count(out, "submit(sum, those futures): 20"), out);
         assertTrue(out.contains("Client(" + SUBNET + ".1:10800," + SUBNET + ".2:10800," + SUBNET + ".3:10800: 3 workers"), out);

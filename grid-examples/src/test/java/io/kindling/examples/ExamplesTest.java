@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExamplesTest {
     /** Per example, a regular expression for each line it prints. */
-    private static final List<String> TUTORIAL = List.of("Client\\(.+: [1-9][0-9]* workers?, [1-9][0-9]* threads?.*\\)",
+    private static final List<String> TUTORIAL = List.of("Client\\(.+: [1-9][0-9]* workers?, [1-9][0-9]* threads?, [0-9.]+ [GM]iB for data.*\\)",
             "delayed add\\(inc\\(6\\), dec\\(7\\)\\), computed: 13", "submit\\(inc, 1\\): 2",
             "map\\(inc, \\[1\\.\\.5\\]\\): \\[2, 3, 4, 5, 6\\]", "submit\\(sum, those futures\\): 20",
             "compute\\(the delayed add\\): 13",
