@@ -339,6 +339,7 @@ public final class LocalCluster implements AutoCloseable {
             try {
                 List<String> caches = new ArrayList<>(KindlingGrid.dataCacheNames(inProcess.get(0)));
                 caches.add(KindlingGrid.LEASE_CACHE);
+                caches.addAll(KindlingGrid.bookkeepingCaches(inProcess.get(0)));
                 inProcess.get(0).destroyCaches(caches);
             } catch (RuntimeException e) {
                 // stopping anyway

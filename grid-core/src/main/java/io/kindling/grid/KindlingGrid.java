@@ -110,6 +110,11 @@ public final class KindlingGrid {
         return out;
     }
 
+    /** Kindling's caches of its own bookkeeping that this cluster has now, besides data and leases. */
+    public static java.util.List<String> bookkeepingCaches(Ignite ignite) {
+        return ignite.cacheNames().contains(NodeHoldings.CACHE) ? java.util.List.of(NodeHoldings.CACHE) : java.util.List.of();
+    }
+
     /** The cache key of a value stored under {@code storage} in partition {@code partition}. */
     public static AffinityKey<String> cacheKey(String storage, int partition) {
         return new AffinityKey<>(storage, partition);

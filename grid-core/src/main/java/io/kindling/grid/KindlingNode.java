@@ -4,6 +4,10 @@ import io.kindling.grid.dashboard.Dashboard;
 import io.kindling.grid.dashboard.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cluster.ClusterState;
+import org.apache.ignite.events.DiscoveryEvent;
+import org.apache.ignite.events.Event;
+import org.apache.ignite.events.EventType;
+import org.apache.ignite.lang.IgnitePredicate;
 import org.apache.ignite.lifecycle.LifecycleBean;
 import org.apache.ignite.lifecycle.LifecycleEventType;
 import org.apache.ignite.resources.IgniteInstanceResource;
@@ -11,6 +15,7 @@ import org.apache.ignite.resources.IgniteInstanceResource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Makes any Ignite server node that has Kindling's jar a complete Kindling node, however it was
@@ -30,6 +35,8 @@ public final class KindlingNode implements LifecycleBean {
 
     @IgniteInstanceResource
     private Ignite ignite;
+    private volatile Consumer<String> console;
+    private IgnitePredicate<Event> departures;
     private Dashboard dashboard;
     private boolean installed;
     private boolean closed;
@@ -76,7 +83,54 @@ public final class KindlingNode implements LifecycleBean {
         }
         KindlingServer.install(ignite);
         installed = true;
+        departures = event -> {
+            if (event instanceof DiscoveryEvent d && !d.eventNode().isClient()) {
+                String id = String.valueOf(d.eventNode().consistentId());
+                String how = d.type() == EventType.EVT_NODE_LEFT ? "left" : "failed";
+                // Off the discovery thread: the read may wait for the exchange this event starts.
+                ignite.scheduler().runLocal(() -> {
+                    try {
+                        String line = NodeHoldings.departureLine(ignite, id, how);
+                        if (line != null) {
+                            say(line);
+                        }
+                    } catch (RuntimeException e) {
+                        // the node is stopping too
+                    }
+                });
+            }
+            return true;
+        };
+        ignite.events().localListen(departures, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
         dashboard = startDashboard(ignite);
+    }
+
+    /**
+     * Where this node says what Kindling does on its own (data reclaimed from dead clients, data
+     * lost with a server): Ignite's log at info level unless set, as {@code bin/kindling-server}
+     * sets its console.
+     */
+    public void console(Consumer<String> console) {
+        this.console = console;
+    }
+
+    private void say(String line) {
+        Consumer<String> c = console;
+        if (c != null) {
+            c.accept(line);
+        } else {
+            ignite.log().info("Kindling: " + line);
+        }
+    }
+
+    /** Says {@code line} on the console of the Kindling node {@code ignite}, if it is one. */
+    static void say(Ignite ignite, String line) {
+        KindlingNode node = NODES.get(ignite.name());
+        if (node != null) {
+            node.say(line);
+        } else {
+            ignite.log().info("Kindling: " + line);
+        }
     }
 
     /** The node's dashboard, or null when {@code -Dkindling.dashboard.off=true} or it cannot start (said in the log). */
@@ -103,6 +157,10 @@ public final class KindlingNode implements LifecycleBean {
             return;
         }
         closed = true;
+        if (departures != null) {
+            ignite.events().stopLocalListen(departures, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
+            departures = null;
+        }
         if (dashboard != null) {
             dashboard.close();
             dashboard = null;

@@ -26,13 +26,20 @@ public final class KindlingServiceImpl implements Service, KindlingService {
         cancelled = new CountDownLatch(1);
     }
 
-    /** Runs the lease reaper on this node until the service is cancelled (the node stops). */
+    /**
+     * Runs the lease reaper on this node until the service is cancelled (the node stops), saying
+     * on the node's console what it reclaimed, and counts what the node holds ({@link NodeHoldings}).
+     */
     @Override
     public void execute() {
         try {
             while (!cancelled.await(Leases.reaperMillis(), TimeUnit.MILLISECONDS)) {
                 try {
-                    Leases.reap(ignite);
+                    Map<String, Integer> reclaimed = Leases.reap(ignite);
+                    reclaimed.forEach((client, n) -> KindlingNode.say(ignite, "reclaimed " + n
+                            + (n == 1 ? " value" : " values") + " of client " + client
+                            + ", whose lease ran out (it died, or lost the cluster for " + Leases.leaseMillis() / 1000 + " s)"));
+                    NodeHoldings.publish(ignite);
                 } catch (RuntimeException e) {
                     // the node is stopping, or a cache is being rebalanced: try again next round
                 }

@@ -53,18 +53,22 @@ public final class Leases {
         return Long.getLong("kindling.reaper.millis", 2_000);
     }
 
-    /** Removes this node's primary data entries (of every data cache) whose client holds no lease; returns how many. */
-    public static int reap(Ignite ignite) {
+    /**
+     * Removes this node's primary data entries (of every data cache) whose client holds no lease;
+     * returns how many, by client id.
+     */
+    public static Map<String, Integer> reap(Ignite ignite) {
         KindlingGrid.dataCache(ignite);
         IgniteCache<String, Boolean> leases = KindlingGrid.leaseCache(ignite);
-        int removed = 0;
+        Map<String, Integer> removed = new java.util.TreeMap<>();
         for (String name : KindlingGrid.dataCacheNames(ignite)) {
-            removed += reap(ignite.cache(name).<Object, BinaryObject>withKeepBinary(), leases);
+            reap(ignite.cache(name).<Object, BinaryObject>withKeepBinary(), leases)
+                    .forEach((client, n) -> removed.merge(client, n, Integer::sum));
         }
         return removed;
     }
 
-    private static int reap(IgniteCache<Object, BinaryObject> data, IgniteCache<String, Boolean> leases) {
+    private static Map<String, Integer> reap(IgniteCache<Object, BinaryObject> data, IgniteCache<String, Boolean> leases) {
         Map<Object, String> owners = new HashMap<>();
         for (Cache.Entry<Object, BinaryObject> e : data.localEntries(CachePeekMode.PRIMARY)) {
             String storage = storageOf(e.getKey());
@@ -74,20 +78,22 @@ public final class Leases {
             }
         }
         if (owners.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         Set<String> clients = new HashSet<>(owners.values());
         Set<String> alive = leases.getAll(clients).keySet();
         Set<Object> orphans = new HashSet<>();
+        Map<String, Integer> byClient = new HashMap<>();
         owners.forEach((key, client) -> {
             if (!alive.contains(client)) {
                 orphans.add(key);
+                byClient.merge(client, 1, Integer::sum);
             }
         });
         if (!orphans.isEmpty()) {
             data.removeAll(orphans);
         }
-        return orphans.size();
+        return byClient;
     }
 
     private static String storageOf(Object cacheKey) {

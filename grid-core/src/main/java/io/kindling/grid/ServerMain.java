@@ -127,6 +127,10 @@ public final class ServerMain {
                 Runtime.getRuntime().halt(0);
             }
         }, "kindling-server-stop"));
+        KindlingNode.of(name).ifPresent(k -> k.console(line -> {
+            System.out.println("kindling-server: " + line);
+            System.out.flush();
+        }));
         System.out.print(upBlock(ignite, config));
         System.out.println(dashboard != null ? "  dashboard      " + dashboard.url() : "  dashboard      off");
         System.out.println("Ctrl-C stops the node.");

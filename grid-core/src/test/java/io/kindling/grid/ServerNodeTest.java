@@ -1,5 +1,9 @@
 package io.kindling.grid;
 
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.configuration.ClientConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -81,6 +87,55 @@ class ServerNodeTest {
     }
 
     @Test
+    void theConsoleSays_whatTheReaperReclaims_andWhatAServerTookWithIt() throws Exception {
+        int base = freePortBase();
+        Child first = start("a", base, "-Dkindling.instance.name=a");
+        Up a = first.awaitUp();
+        Child second = start("b", base, "-Dkindling.instance.name=b");
+        second.awaitUp();
+        first.awaitLine(" joined; the cluster has 2 servers");
+
+        String live = "c0ffee";
+        int values = 200;
+        try (IgniteClient thin = Ignition.startClient(new ClientConfiguration().setAddresses("127.0.0.1:" + a.thin))) {
+            thin.cache(KindlingGrid.LEASE_CACHE).put(live, Boolean.TRUE);   // a client that lives (no expiry)
+            ClientCache<Object, Object> data = thin.cache(KindlingGrid.DATA_CACHE);
+            Map<Object, Object> puts = new HashMap<>();
+            for (int i = 0; i < values; i++) {
+                puts.put(KindlingGrid.cacheKey("v-" + i + "#" + live + "." + i, i), i);
+                puts.put(KindlingGrid.cacheKey("d-" + i + "#deadbeef." + i, i), i);   // a client without a lease
+            }
+            data.putAll(puts);
+
+            // The dead client's values go, each server saying how many of its own it reclaimed.
+            int reclaimed = reclaimedCount(first.awaitLine("reclaimed ")) + reclaimedCount(second.awaitLine("reclaimed "));
+            assertEquals(values, reclaimed, first.describe() + second.describe());
+            long afterReclaim = System.currentTimeMillis();
+
+            // Once the second server has counted what it holds, it dies; the first says what went with it.
+            ClientCache<String, long[]> holdings = thin.cache(NodeHoldings.CACHE);
+            long deadline = System.nanoTime() + START.toNanos();
+            long[] counted = holdings.get("b");
+            while ((counted == null || counted[0] < afterReclaim) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                counted = holdings.get("b");
+            }
+            assertTrue(counted != null && counted[1] > 0 && counted[1] < values, "the second server's counts: "
+                    + (counted == null ? null : java.util.Arrays.toString(counted)) + "\n" + second.describe());
+            second.process.destroyForcibly();   // kill -9
+            String lost = first.awaitLine(" failed: ");
+            assertTrue(lost.matches("kindling-server: server b failed: the " + counted[1] + " values it held without a "
+                    + "replica are lost \\(counted [0-9.]+ s before\\); clients recompute .*"), lost);
+        }
+    }
+
+    private static int reclaimedCount(String line) {
+        Matcher m = Pattern.compile("kindling-server: reclaimed (\\d+) values? of client deadbeef, whose lease ran out").matcher(line);
+        assertTrue(m.find(), line);
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
     void helpExplainsUsage() throws Exception {
         Child help = start("help", List.of(), "--help");
         assertTrue(help.process.waitFor(START.toSeconds(), TimeUnit.SECONDS), help.describe());
@@ -112,16 +167,18 @@ class ServerNodeTest {
         assertTrue(err.contains(missing.toString()) && err.contains("kindling-server.xml"), err);
     }
 
-    private Child start(String name, int base) throws IOException {
+    private Child start(String name, int base, String... more) throws IOException {
         String range = "127.0.0.1:" + base + ".." + (base + 1);
-        return start(name, List.of(
+        List<String> properties = new ArrayList<>(List.of(
                 "-Dkindling.discovery.port=" + base,
                 "-Dkindling.discovery.addresses=" + range,
                 "-Dkindling.communication.port=" + (base + 10),
                 "-Dkindling.thin.port=" + (base + 20),
                 "-Dkindling.port.range=2",
                 "-Dkindling.data.region.bytes=" + (128L << 20),
-                "-Dkindling.work.dir=" + Files.createDirectories(tmp.resolve("work-" + name))), SERVER_XML.toString());
+                "-Dkindling.work.dir=" + Files.createDirectories(tmp.resolve("work-" + name))));
+        properties.addAll(List.of(more));
+        return start(name, properties, SERVER_XML.toString());
     }
 
     private Child start(String name, List<String> properties, String arg) throws IOException {
