@@ -17,13 +17,17 @@ public class ClassNotOnServersException extends RuntimeException {
 
     private static String message(String className) {
         if (className.startsWith("io.kindling.")) {
-            // Kindling's own classes do not ship with peer class loading (a stock Ignite server did
-            // not load them): the servers need Kindling itself.
+            // Servers without Kindling's jars, and without peer class loading to ship its job classes.
+            String version = java.util.Objects.requireNonNullElse(
+                    ClassNotOnServersException.class.getPackage().getImplementationVersion(), "VERSION");
             return "the servers cannot load Kindling's own class " + className + ": they were not started with "
-                    + "Kindling. Put Kindling's jars (grid-core and grid-client) on every server's class path, for "
-                    + "Ignite's ignite.sh in its libs/, add "
-                    + "the lifecycle bean io.kindling.grid.KindlingNode to their configuration (as "
-                    + "config/kindling-server.xml has) and restart them, or start the servers with bin/kindling-server";
+                    + "Kindling. Put Kindling's jars grid-core-" + version
+                    + ".jar and grid-client-" + version + ".jar (Maven io.kindling:grid-core and io.kindling:grid-client; "
+                    + "both in lib/ of Kindling's distribution) on every server's class path (for Ignite's ignite.sh, "
+                    + "in its libs/) and restart them; add the lifecycle bean io.kindling.grid.KindlingNode to their "
+                    + "configuration (as config/kindling-server.xml has) for the dashboard and thin clients. Or turn "
+                    + "peer class loading on for every node (thick clients), which ships Kindling's job classes as it ships your "
+                    + "functions, or start the servers with bin/kindling-server";
         }
         return "the servers cannot load class " + className + ": put the jar that holds it on every server's class "
                 + "path (bin/kindling-server --classpath your-tasks.jar) and restart them, or turn on peer class "

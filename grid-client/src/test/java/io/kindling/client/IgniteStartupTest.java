@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Kindling's, from {@code config/kindling-server.xml}: its {@code KindlingNode} bean makes it a
  * complete Kindling node, which serves thin clients (the Kindling service) and its dashboard. And
  * a stock Ignite server (only Ignite on its class path, peer class loading on) runs the tasks of
- * a thick client's {@code Client.over(ignite)}: Kindling's job class ships as a function does.
+ * a thick client's {@code Client.over(ignite)}: Kindling's job class ships as a function does;
+ * without peer class loading, the error names the jars the servers need.
  */
 class IgniteStartupTest {
     private static final Duration BOUND = Duration.ofSeconds(90);
@@ -78,6 +80,53 @@ class IgniteStartupTest {
     @Test
     void stockIgniteServer_withPeerClassLoading_runsKindlingTasksFromAThickClient(@TempDir Path dir) throws Exception {
         int base = Ports.freeBlock(30);
+        Process server = startStockServer(dir, base, true);
+        try (Ignite ignite = Ignition.start(stockClient(base, true)); Client client = Client.over(ignite)) {
+            assertEquals(2, client.pure(false).submit(IgniteStartupTest::inc, 1).result(BOUND),
+                    "Kindling's job class shipped to the stock server with peer class loading");
+            assertEquals(List.of(2, 3, 4), client.gather(client.map(IgniteStartupTest::inc, List.of(1, 2, 3))),
+                    "the data cache is created as needed");
+        } finally {
+            server.destroyForcibly();
+            server.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void stockIgniteServer_withoutPeerClassLoading_theErrorNamesTheJarsToAdd(@TempDir Path dir) throws Exception {
+        int base = Ports.freeBlock(30);
+        Process server = startStockServer(dir, base, false);
+        try (Ignite ignite = Ignition.start(stockClient(base, false)); Client client = Client.over(ignite)) {
+            Future<Integer> f = client.pure(false).submit(IgniteStartupTest::inc, 1);
+            Throwable e = assertThrows(RuntimeException.class, () -> f.result(BOUND));
+            while (!(e instanceof ClassNotOnServersException) && e.getCause() != null) {
+                e = e.getCause();
+            }
+            assertTrue(e instanceof ClassNotOnServersException, () -> "not ClassNotOnServersException: " + f.exception());
+            String message = e.getMessage();
+            assertTrue(message.contains("io.kindling.grid.RunTasks") && message.contains("grid-core-")
+                    && message.contains("grid-client-") && message.contains("libs/") && message.contains("KindlingNode")
+                    && message.contains("peer class loading"), message);
+        } finally {
+            server.destroyForcibly();
+            server.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A thick client's configuration for the stock server of {@link #startStockServer}. */
+    private static IgniteConfiguration stockClient(int base, boolean peerClassLoading) {
+        return new IgniteConfiguration().setIgniteInstanceName("stock-app-" + base)
+                .setClientMode(true).setPeerClassLoadingEnabled(peerClassLoading).setLocalHost("127.0.0.1")
+                .setDiscoverySpi(new TcpDiscoverySpi().setLocalPort(base + 5)
+                        .setIpFinder(new TcpDiscoveryVmIpFinder().setAddresses(List.of("127.0.0.1:" + base + ".." + (base + 1)))))
+                .setCommunicationSpi(new TcpCommunicationSpi().setLocalPort(base + 15));
+    }
+
+    /**
+     * A server started by Ignite's own command-line startup from XML of its own, with only Ignite
+     * (and the Spring jars its XML needs) on its class path.
+     */
+    private static Process startStockServer(Path dir, int base, boolean peerClassLoading) throws Exception {
         String addresses = "127.0.0.1:" + base + ".." + (base + 1);
         Files.writeString(dir.resolve("stock.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
@@ -86,7 +135,7 @@ class IgniteStartupTest {
                        xsi:schemaLocation="http://www.springframework.org/schema/beans
                                            http://www.springframework.org/schema/beans/spring-beans.xsd">
                   <bean class="org.apache.ignite.configuration.IgniteConfiguration">
-                    <property name="peerClassLoadingEnabled" value="true"/>
+                    <property name="peerClassLoadingEnabled" value="%b"/>
                     <property name="localHost" value="127.0.0.1"/>
                     <property name="discoverySpi">
                       <bean class="org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi">
@@ -106,7 +155,7 @@ class IgniteStartupTest {
                     </property>
                   </bean>
                 </beans>
-                """.formatted(base, addresses, base + 10));
+                """.formatted(peerClassLoading, base, addresses, base + 10));
         // Only Ignite and what its XML startup needs: none of Kindling's classes.
         String stockClassPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> e.matches(".*/(ignite-core|ignite-spring|cache-api|annotations|spring-[a-z]+|commons-logging)-[^/]*\\.jar"))
@@ -116,22 +165,8 @@ class IgniteStartupTest {
         command.addAll(io.kindling.grid.JvmFlags.addOpens());
         command.addAll(List.of("-Xmx512m", "-DIGNITE_HOME=" + dir, "-DIGNITE_UPDATE_NOTIFIER=false", "-cp", stockClassPath,
                 "org.apache.ignite.startup.cmdline.CommandLineStartup", dir.resolve("stock.xml").toString()));
-        Process server = new ProcessBuilder(command).redirectErrorStream(true)
+        return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stock.log").toFile()).start();
-        IgniteConfiguration app = new IgniteConfiguration().setIgniteInstanceName("stock-app-" + base)
-                .setClientMode(true).setPeerClassLoadingEnabled(true).setLocalHost("127.0.0.1")
-                .setDiscoverySpi(new TcpDiscoverySpi().setLocalPort(base + 5)
-                        .setIpFinder(new TcpDiscoveryVmIpFinder().setAddresses(List.of(addresses))))
-                .setCommunicationSpi(new TcpCommunicationSpi().setLocalPort(base + 15));
-        try (Ignite ignite = Ignition.start(app); Client client = Client.over(ignite)) {
-            assertEquals(2, client.pure(false).submit(IgniteStartupTest::inc, 1).result(BOUND),
-                    "Kindling's job class shipped to the stock server with peer class loading");
-            assertEquals(List.of(2, 3, 4), client.gather(client.map(IgniteStartupTest::inc, List.of(1, 2, 3))),
-                    "the data cache is created as needed");
-        } finally {
-            server.destroyForcibly();
-            server.onExit().get(30, TimeUnit.SECONDS);
-        }
     }
 
     /** A thin client of the node at {@code address}, once it accepts one; fails with the node's log. */
