@@ -197,6 +197,11 @@ public final class NodeConfig {
         if (System.getProperty("IGNITE_UPDATE_NOTIFIER") == null) {
             System.setProperty("IGNITE_UPDATE_NOTIFIER", "false");
         }
+        // A full data region is reported by the failed write (KindlingFailureHandler), without
+        // Ignite's dump of every thread at error level.
+        if (System.getProperty("IGNITE_DUMP_THREADS_ON_FAILURE") == null) {
+            System.setProperty("IGNITE_DUMP_THREADS_ON_FAILURE", "false");
+        }
         IgniteConfiguration c = new IgniteConfiguration();
         c.setIgniteInstanceName(instanceName);
         c.setConsistentId(instanceName);
@@ -268,6 +273,8 @@ public final class NodeConfig {
             region.setName("kindling");
             region.setInitialSize(Math.min(dataRegionBytes, 64L << 20));
             region.setMaxSize(dataRegionBytes);
+            // What DataMemory reads to refuse a value that would not fit.
+            region.setMetricsEnabled(true);
             storage.setDefaultDataRegionConfiguration(region);
             if (authentication) {
                 DataRegionConfiguration users = new DataRegionConfiguration();
@@ -278,6 +285,7 @@ public final class NodeConfig {
                 storage.setDataRegionConfigurations(users);
             }
             c.setDataStorageConfiguration(storage);
+            c.setFailureHandler(new KindlingFailureHandler());
         }
         return c;
     }

@@ -299,7 +299,7 @@ public final class NodeWork {
         stuck.put(r.thread, new StuckTask(r.thread.getName(), stuckKey, System.currentTimeMillis()));
         Map<AffinityKey<String>, RuntimeException> unstored = RunTasks.store(ignite, results);
         if (!unstored.isEmpty()) {
-            RunTasks.unstorable(finished, r.batch.tasks(), unstored);
+            RunTasks.unstorable(ignite, finished, r.batch.tasks(), unstored);
         }
         return CancelReport.detached(finished, notStarted);
     }

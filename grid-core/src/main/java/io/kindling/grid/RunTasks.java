@@ -96,7 +96,7 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         synchronized (running) {
             List<Outcome> outcomes = new ArrayList<>(running.outcomes);
             if (!unstored.isEmpty()) {
-                unstorable(outcomes, tasks, unstored);
+                unstorable(ignite, outcomes, tasks, unstored);
             }
             for (int i = outcomes.size(); i < tasks.size(); i++) {
                 outcomes.add(Outcome.skipped(tasks.get(i).key(), node));
@@ -208,10 +208,11 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
                 continue;
             }
             IgniteCache<AffinityKey<String>, Object> cache = KindlingGrid.dataCache(ignite, r.getKey());
+            Map<AffinityKey<String>, Object> values = fitting(ignite, r.getValue(), failed);
             try {
-                cache.putAll(r.getValue());
+                cache.putAll(values);
             } catch (RuntimeException all) {
-                for (Map.Entry<AffinityKey<String>, Object> v : r.getValue().entrySet()) {
+                for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
                     try {
                         cache.put(v.getKey(), v.getValue());
                     } catch (RuntimeException one) {
@@ -223,8 +224,40 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         return failed;
     }
 
+    /**
+     * The values of {@code results} that fit in this node's data memory, in order; each of the
+     * others gets a {@link DataMemoryFullException} in {@code failed}, so that its task fails
+     * instead of the region filling (which Ignite takes for a critical failure).
+     */
+    private static Map<AffinityKey<String>, Object> fitting(Ignite ignite, Map<AffinityKey<String>, Object> results,
+            Map<AffinityKey<String>, RuntimeException> failed) {
+        long total = 0;
+        for (Object v : results.values()) {
+            total += Sizes.of(v);
+        }
+        if (DataMemory.refusal(ignite, "", total) == null) {
+            return results;
+        }
+        Map<AffinityKey<String>, Object> fit = new java.util.LinkedHashMap<>();
+        long taken = 0;
+        for (Map.Entry<AffinityKey<String>, Object> v : results.entrySet()) {
+            long size = Sizes.of(v.getValue());
+            String storage = v.getKey().key();
+            String key = storage.contains("#") ? storage.substring(0, storage.indexOf('#')) : storage;
+            String refusal = DataMemory.refusal(ignite, "the value of task '" + key + "'", taken + size);
+            if (refusal == null) {
+                fit.put(v.getKey(), v.getValue());
+                taken += size;
+            } else {
+                failed.put(v.getKey(), new DataMemoryFullException(refusal.replace(
+                        "(" + DataMemory.size(taken + size) + ")", "(" + DataMemory.size(size) + ")")));
+            }
+        }
+        return fit;
+    }
+
     /** Turns the outcomes of tasks whose values could not be stored into failures that say so. */
-    static void unstorable(List<Outcome> outcomes, List<TaskSpec> tasks,
+    static void unstorable(Ignite ignite, List<Outcome> outcomes, List<TaskSpec> tasks,
             Map<AffinityKey<String>, RuntimeException> failed) {
         Map<Key, RuntimeException> byKey = new HashMap<>();
         for (TaskSpec spec : tasks) {
@@ -236,7 +269,13 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
             RuntimeException e = byKey.get(o.key());
-            if (e != null && o.ok()) {
+            if (e != null && o.ok() && DataMemory.isFull(e)) {
+                outcomes.set(i, Outcome.failure(o.key(), e instanceof DataMemoryFullException ? e
+                        : new DataMemoryFullException("the value of task '" + o.key() + "' did not fit in the data memory "
+                                + "of node " + o.node() + " (" + DataMemory.size(DataMemory.limit(ignite)) + ", "
+                                + "kindling.data.region.bytes). Release futures you no longer need, or start the nodes "
+                                + "with more memory"), o.node(), o.thread(), o.startMillis(), o.durationNanos()));
+            } else if (e != null && o.ok()) {
                 outcomes.set(i, Outcome.failure(o.key(), RemoteTaskException.copyOf(new IllegalArgumentException(
                         "task '" + o.key() + "' returned a value that cannot be stored in the grid (" + e.getMessage()
                         + "); return a value Ignite can marshal: a plain object or a Serializable one, not a lambda "

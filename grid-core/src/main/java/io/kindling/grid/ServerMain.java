@@ -81,6 +81,7 @@ public final class ServerMain {
         setIfUnset("IGNITE_QUIET", "false");
         setIfUnset("IGNITE_UPDATE_NOTIFIER", "false");
         setIfUnset("IGNITE_NO_SHUTDOWN_HOOK", "true");
+        setIfUnset("IGNITE_DUMP_THREADS_ON_FAILURE", "false");   // a full data region is said by the failed write
 
         Ignite ignite = null;
         KindlingNode kindling = null;

@@ -1,0 +1,23 @@
+package io.kindling.grid;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.failure.FailureContext;
+import org.apache.ignite.failure.StopNodeOrHaltFailureHandler;
+
+/**
+ * Ignite's default failure handler (stop the node, or halt its JVM), except for a write that did
+ * not fit in a full data region: Ignite takes that for a critical failure and would stop the node,
+ * losing everything it holds. Here the write fails (its caller gets the error) and the node goes
+ * on with what it held. Set on every Kindling server ({@code NodeConfig}, the server XMLs).
+ */
+public class KindlingFailureHandler extends StopNodeOrHaltFailureHandler {
+    @Override
+    protected boolean handle(Ignite ignite, FailureContext failureCtx) {
+        if (DataMemory.isFull(failureCtx.error())) {
+            ignite.log().warning("Kindling: a write did not fit in this node's data memory ("
+                    + DataMemory.size(DataMemory.limit(ignite)) + "); it failed, and the node goes on");
+            return false;
+        }
+        return super.handle(ignite, failureCtx);
+    }
+}
