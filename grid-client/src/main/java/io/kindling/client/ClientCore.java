@@ -385,6 +385,9 @@ final class ClientCore implements AutoCloseable {
      * million futures one by one costs a hundred cache calls, not a million. (Storage names are
      * never reused, so a late delete cannot remove a value computed again.)
      */
+    /** Held while queued deletions are taken from the state and started. */
+    private final Object deleting = new Object();
+
     private void deleteSoon() {
         lastDeletionQueued = System.nanoTime();
         if (deleteScheduled.compareAndSet(false, true)) {
@@ -414,13 +417,29 @@ final class ClientCore implements AutoCloseable {
             }
         }
         deleteScheduled.set(false);
-        List<Location> all;
-        synchronized (state) {
-            all = state.drainDeletions();
+        deleteQueued();
+    }
+
+    /** Starts deleting what the state has queued (with the lock, so that {@link #freeReleasedMemory} sees it started). */
+    private void deleteQueued() {
+        synchronized (deleting) {
+            List<Location> all;
+            synchronized (state) {
+                all = state.drainDeletions();
+            }
+            for (int i = 0; i < all.size(); i += DELETE_CHUNK) {
+                backend.removeAllAsync(all.subList(i, Math.min(all.size(), i + DELETE_CHUNK)));
+            }
         }
-        for (int i = 0; i < all.size(); i += DELETE_CHUNK) {
-            backend.removeAllAsync(all.subList(i, Math.min(all.size(), i + DELETE_CHUNK)));
-        }
+    }
+
+    /**
+     * Deletes at once what releases have queued, and waits at most {@code timeoutMillis} for the
+     * deletions under way: for a store that found the memory full.
+     */
+    void freeReleasedMemory(long timeoutMillis) {
+        deleteQueued();
+        backend.awaitRemovals(timeoutMillis);
     }
 
     /** The state's batches; a cluster that cannot be reached counts as one without nodes. */

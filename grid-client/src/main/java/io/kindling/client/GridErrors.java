@@ -40,7 +40,7 @@ final class GridErrors {
      * its tasks: then it is not the tasks' error, and a topology check decides what happens.
      */
     static boolean nodeTrouble(Throwable error) {
-        if (missingClass(error) != null) {
+        if (missingClass(error) != null || io.kindling.grid.DataMemory.isFull(error)) {
             return false;
         }
         return causedBy(error, ClusterTopologyException.class) || causedBy(error, IgniteClientDisconnectedException.class)

@@ -63,10 +63,18 @@ final class Scattering {
             }
         }
         if (!puts.isEmpty()) {
-            core.withRecovery(() -> {
-                core.backend.putAll(puts);
-                return null;
-            });
+            try {
+                store(core, puts);
+            } catch (io.kindling.grid.DataMemoryFullException full) {
+                try {
+                    // Memory this client released may still be on its way back: wait for it, then try once more.
+                    core.freeReleasedMemory(ClientCore.OPERATION_TIMEOUT_MILLIS);
+                    store(core, puts);
+                } catch (io.kindling.grid.DataMemoryFullException e) {
+                    core.backend.removeAllAsync(new ArrayList<>(puts.keySet()));   // the call fails whole
+                    throw memoryFull(core, puts, values, e);
+                }
+            }
         }
         List<Future<T>> out = new ArrayList<>(values.size());
         List<KeyEntry> entries = new ArrayList<>(values.size());
@@ -94,6 +102,41 @@ final class Scattering {
         }
         core.pump();
         return out;
+    }
+
+    private static void store(ClientCore core, Map<Location, Object> puts) {
+        core.withRecovery(() -> {
+            core.backend.putAll(puts);
+            return null;
+        });
+    }
+
+    /** The error of a scatter that did not fit: how much it was, the nodes' limit, and what to do. */
+    private static io.kindling.grid.DataMemoryFullException memoryFull(ClientCore core, Map<Location, Object> puts,
+            List<?> values, RuntimeException cause) {
+        long total = 0;
+        long largest = 0;
+        for (Object v : puts.values()) {
+            long n = Sizes.of(v);
+            total += n;
+            largest = Math.max(largest, n);
+        }
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        long limit = 0;
+        for (Location l : puts.keySet()) {
+            String node = core.topology.nodeOf(l.partition());
+            if (node != null && nodes.add(node)) {
+                limit = Math.max(limit, core.topology.memory(node));
+            }
+        }
+        String size = io.kindling.grid.DataMemory.size(total);
+        return new io.kindling.grid.DataMemoryFullException("scatter of " + values.size()
+                + (values.size() == 1 ? " value (" + size + ")" : " values (" + size + " in all, the largest "
+                        + io.kindling.grid.DataMemory.size(largest) + ")")
+                + ": it did not fit in the data memory of node" + (nodes.size() == 1 ? " " : "s ") + String.join(", ", nodes)
+                + (limit > 0 ? " (" + io.kindling.grid.DataMemory.size(limit) + " each, kindling.data.region.bytes)" : "")
+                + ", so none of it was kept; what the nodes held before is intact. Release futures you no longer need, "
+                + "or start the nodes with more memory", cause);
     }
 
     /** Spreads scatters over calls too, so that values scattered one at a time do not pile up on one node. */

@@ -38,6 +38,7 @@ final class ThickBackend implements GridBackend {
     private final SnapshotTopology topology;
     private final Map<String, IgniteCache<AffinityKey<String>, Object>> caches = new ConcurrentHashMap<>();
     private final Map<UUID, IgniteCompute> computes = new ConcurrentHashMap<>();
+    private final Removals removals = new Removals();
 
     ThickBackend(Ignite ignite) {
         this.ignite = ignite;
@@ -198,6 +199,9 @@ final class ThickBackend implements GridBackend {
                 cache(c.getKey()).putAllAsync(c.getValue()).get(ClientCore.OPERATION_TIMEOUT_MILLIS);
             }
         } catch (RuntimeException e) {
+            if (io.kindling.grid.DataMemory.isFull(e)) {
+                throw new io.kindling.grid.DataMemoryFullException("a value did not fit in a node's data memory", e);
+            }
             throw GridErrors.unavailable("store values in the cluster", e);
         }
     }
@@ -217,11 +221,18 @@ final class ThickBackend implements GridBackend {
     public void removeAllAsync(Collection<Location> locations) {
         try {
             for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
-                cache(c.getKey()).removeAllAsync(c.getValue());
+                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                cache(c.getKey()).removeAllAsync(c.getValue()).listen(f -> done.complete(null));
+                removals.started(done);
             }
         } catch (RuntimeException e) {
             // the data is unreachable either way
         }
+    }
+
+    @Override
+    public boolean awaitRemovals(long timeoutMillis) {
+        return removals.await(timeoutMillis);
     }
 
     @Override

@@ -50,6 +50,7 @@ final class ThinBackend implements GridBackend {
     /** A second connection, without the call timeout, for batches: tasks may run for as long as they need. */
     private final IgniteClient batches;
     private final String name;
+    private final Removals removals = new Removals();
     private final Map<String, ClientCache<AffinityKey<String>, Object>> caches = new ConcurrentHashMap<>();
     private final ClientCache<String, Boolean> leases;
     private final SnapshotTopology topology;
@@ -190,8 +191,15 @@ final class ThinBackend implements GridBackend {
     public void putAll(Map<Location, Object> values) {
         Map<String, Map<AffinityKey<String>, Object>> byCache = Location.valuesByCache(values);
         for (Map.Entry<String, Map<AffinityKey<String>, Object>> c : byCache.entrySet()) {
-            await(cache(c.getKey()).putAllAsync(c.getValue()), ClientCore.OPERATION_TIMEOUT_MILLIS,
-                    "store values in the cluster");
+            try {
+                await(cache(c.getKey()).putAllAsync(c.getValue()), ClientCore.OPERATION_TIMEOUT_MILLIS,
+                        "store values in the cluster");
+            } catch (ClusterUnavailableException e) {
+                if (io.kindling.grid.DataMemory.isFull(e)) {
+                    throw new io.kindling.grid.DataMemoryFullException("a value did not fit in a node's data memory", e);
+                }
+                throw e;
+            }
         }
     }
 
@@ -206,11 +214,16 @@ final class ThinBackend implements GridBackend {
     public void removeAllAsync(Collection<Location> locations) {
         try {
             for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
-                cache(c.getKey()).removeAllAsync(c.getValue());
+                removals.started(cache(c.getKey()).removeAllAsync(c.getValue()).toCompletableFuture());
             }
         } catch (RuntimeException e) {
             // the data is unreachable either way
         }
+    }
+
+    @Override
+    public boolean awaitRemovals(long timeoutMillis) {
+        return removals.await(timeoutMillis);
     }
 
     @Override
