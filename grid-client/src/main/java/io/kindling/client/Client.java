@@ -419,6 +419,45 @@ public final class Client implements Scheduler, AutoCloseable {
         return ignite == null ? null : Dashboard.find(ignite).orElse(null);
     }
 
+    // ------------------------------------------------------------------ coordination
+
+    /** This cluster's named semaphores, locks, queues, variables and events; thick clients only. */
+    public Coordination coordination() {
+        core.requireOpen();
+        Ignite ignite = ignite();
+        if (ignite == null) {
+            throw new CoordinationException("semaphores, locks, queues, variables and events need a thick client "
+                    + "(Client.local, Client.join or Client.over): the thin client has no access to Ignite's "
+                    + "distributed data structures");
+        }
+        return Coordination.of(ignite);
+    }
+
+    /** The cluster-wide semaphore {@code name} of {@code maxLeases} leases (Dask's {@code Semaphore}). */
+    public Coordination.Semaphore semaphore(String name, int maxLeases) {
+        return coordination().semaphore(name, maxLeases);
+    }
+
+    /** The cluster-wide lock {@code name} (Dask's {@code Lock}). */
+    public Coordination.Lock lock(String name) {
+        return coordination().lock(name);
+    }
+
+    /** The cluster-wide queue {@code name} of at most {@code maxSize} items, 0 for no bound (Dask's {@code Queue}). */
+    public <T> Coordination.Queue<T> queue(String name, int maxSize) {
+        return coordination().queue(name, maxSize);
+    }
+
+    /** The cluster-wide variable {@code name} (Dask's {@code Variable}). */
+    public <T> Coordination.Variable<T> variable(String name) {
+        return coordination().variable(name);
+    }
+
+    /** The cluster-wide event {@code name} (Dask's {@code Event}). */
+    public Coordination.Event event(String name) {
+        return coordination().event(name);
+    }
+
     /** The server nodes that run tasks, by consistent id. */
     public List<String> nodes() {
         return core.topology.nodes();

@@ -1,0 +1,205 @@
+package io.kindling.client;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Dask's coordination primitives over the cluster ({@link Coordination}): semaphores and locks
+ * (with a holder killed with {@code kill -9}), queues, variables and events, from clients and from
+ * tasks, and the thin client's clear refusal.
+ */
+class CoordinationTest {
+    private static final Duration SHORT = Duration.ofMillis(200);
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static LocalCluster cluster;
+    private static Client client;
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalCluster.builder().nodes(2).threads(2).start();
+        client = Client.of(cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void semaphore_givesAtMostItsLeases_takesThemBack_refusesAnExtraRelease() {
+        Coordination.Semaphore a = client.semaphore("two", 2);
+        Coordination.Semaphore b = client.semaphore("two", 2);
+        assertTrue(a.acquire(SHORT));
+        assertTrue(b.acquire(SHORT));
+        assertFalse(a.acquire(SHORT), "a third lease of two");
+        assertEquals(2, a.leasesInUse());
+        b.release();
+        assertTrue(a.acquire(SHORT), "the lease given back");
+        a.release();
+        a.release();
+        CoordinationException e = assertThrows(CoordinationException.class, a::release);
+        assertTrue(e.getMessage().contains("released more often"), e.getMessage());
+        assertEquals(0, a.leasesInUse());
+    }
+
+    static final AtomicInteger RUNNING = new AtomicInteger();
+    static final AtomicInteger MOST = new AtomicInteger();
+
+    /** A task that holds a lease of the cluster-wide semaphore "downloads" while it "downloads". */
+    public static int download(int i) throws Exception {
+        return Coordination.here().semaphore("downloads", 2).withLease(BOUND, () -> {
+            MOST.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
+            Thread.sleep(40);
+            RUNNING.decrementAndGet();
+            return i;
+        });
+    }
+
+    @Test
+    void semaphoreInTasks_boundsWhatRunsAtOnceClusterWide() {
+        // Two nodes of two threads run four tasks at once; the semaphore lets two download.
+        List<Integer> items = IntStream.range(0, 16).boxed().collect(Collectors.toList());
+        assertEquals(items, client.gather(client.pure(false).map(CoordinationTest::download, items)));
+        assertTrue(MOST.get() >= 1 && MOST.get() <= 2, "downloads at once: " + MOST.get());
+    }
+
+    @Test
+    void aHolderKilled_givesBackItsSemaphoreLeaseAndItsLock() throws Exception {
+        String discovery = cluster.discoveryAddresses();
+        String port = discovery.substring(discovery.indexOf(':') + 1, discovery.indexOf(".."));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(io.kindling.grid.JvmFlags.addOpens());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SemaphoreHolder.class.getName(),
+                "held", "held-lock", port));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith(SemaphoreHolder.HOLDING)) {
+                seen.append(line).append('\n');
+            }
+            assertTrue(line != null, "the holder never held:\n" + seen);
+            Coordination.Semaphore held = client.semaphore("held", 1);
+            Coordination.Lock lock = client.lock("held-lock");
+            assertFalse(held.acquire(SHORT), "the holder's lease");
+            assertTrue(lock.locked());
+            assertFalse(lock.acquire(SHORT), "the holder's lock");
+
+            child.destroyForcibly();   // kill -9
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(held.acquire(BOUND), "the dead holder's lease came back");
+            assertTrue(lock.acquire(BOUND), "the dead holder's lock came back");
+            lock.release();
+            held.release();
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void lock_oneHolderAtATime() {
+        Coordination.Lock mine = client.lock("one");
+        Coordination.Lock theirs = client.lock("one");
+        assertFalse(mine.locked());
+        mine.acquire();
+        assertTrue(theirs.locked());
+        assertFalse(theirs.acquire(SHORT));
+        mine.release();
+        assertTrue(theirs.acquire(SHORT));
+        assertThrows(CoordinationException.class, mine::release, "mine holds nothing now");
+        theirs.release();
+    }
+
+    /** Puts {@code i} into the queue "from-tasks" and returns it. */
+    public static int enqueue(int i) {
+        Coordination.here().<Integer>queue("from-tasks", 0).put(i);
+        return i;
+    }
+
+    @Test
+    void queue_firstInFirstOut_boundedWithTimeouts_fedByTasks() throws Exception {
+        Coordination.Queue<String> q = client.queue("fifo", 0);
+        q.put("a");
+        q.put("b");
+        q.put("c");
+        assertEquals(3, q.size());
+        assertEquals(List.of("a", "b", "c"), List.of(q.get(), q.get(SHORT), q.get()));
+        assertThrows(TimeoutException.class, () -> q.get(SHORT));
+
+        Coordination.Queue<Integer> small = client.queue("small", 1);
+        small.put(1);
+        assertThrows(TimeoutException.class, () -> small.put(2, SHORT), "a full queue of one");
+        assertEquals(1, small.get());
+
+        Future<Integer> f = client.submit(CoordinationTest::enqueue, 5);
+        assertEquals(5, f.result(BOUND));
+        assertEquals(5, client.<Integer>queue("from-tasks", 0).get(BOUND));
+        CoordinationException e = assertThrows(CoordinationException.class,
+                () -> client.<Object>queue("fifo", 0).put(f));
+        assertTrue(e.getMessage().contains("result()"), e.getMessage());
+        q.close();
+    }
+
+    /** Sets the variable "answer" and the event "done". */
+    public static int answer() {
+        Coordination.here().<Integer>variable("answer").set(42);
+        Coordination.here().event("done").set();
+        return 0;
+    }
+
+    @Test
+    void variableAndEvent_setInATask_seenByTheClient() throws Exception {
+        Coordination.Variable<Integer> v = client.variable("answer");
+        Coordination.Event done = client.event("done");
+        assertThrows(TimeoutException.class, () -> v.get(SHORT), "not set yet");
+        assertFalse(done.await(SHORT));
+        assertFalse(done.isSet());
+
+        client.submit(CoordinationTest::answer);
+        assertTrue(done.await(BOUND), "the task set the event");
+        assertEquals(42, v.get(BOUND));
+        v.set(null);
+        assertTrue(v.isSet());
+        assertEquals(null, v.get(SHORT));
+        v.delete();
+        assertFalse(v.isSet());
+        done.clear();
+        assertFalse(done.isSet());
+        assertFalse(done.await(SHORT));
+    }
+
+    @Test
+    void thinClient_isToldItNeedsAThickOne() {
+        try (Client thin = Client.connect(cluster.thinClientAddress())) {
+            CoordinationException e = assertThrows(CoordinationException.class, () -> thin.semaphore("x", 1));
+            assertTrue(e.getMessage().contains("thick client"), e.getMessage());
+        }
+    }
+}
