@@ -212,7 +212,7 @@ final class ClientCore implements AutoCloseable {
         Future<T> f = new Future<>(this, entry);
         FutureReference ref = new FutureReference(f, entry, collected);
         synchronized (state) {
-            entry.futures.add(ref);
+            entry.addFuture(ref);
         }
         f.reference = ref;
         return f;
@@ -224,7 +224,7 @@ final class ClientCore implements AutoCloseable {
         while ((r = collected.poll()) != null) {
             FutureReference ref = (FutureReference) r;
             synchronized (state) {
-                if (!closed && ref.entry.futures.remove(ref) && ref.entry.holds > 0) {
+                if (!closed && ref.entry.removeFuture(ref) && ref.entry.holds > 0) {
                     state.release(ref.entry);
                     any = true;
                 }
@@ -244,7 +244,7 @@ final class ClientCore implements AutoCloseable {
         boolean delete;
         List<ClientState.CancelOrder> cancels;
         synchronized (state) {
-            if (!reference.entry.futures.remove(reference)) {
+            if (!reference.entry.removeFuture(reference)) {
                 return false;
             }
             state.release(reference.entry);
@@ -379,15 +379,15 @@ final class ClientCore implements AutoCloseable {
         }
     }
 
+    /** Held while queued deletions are taken from the state and started. */
+    private final Object deleting = new Object();
+
     /**
      * Has the state's data to delete deleted soon: the event thread takes what has queued up in the
      * state and deletes it in calls of up to {@value #DELETE_CHUNK} keys, so that releasing a
      * million futures one by one costs a hundred cache calls, not a million. (Storage names are
      * never reused, so a late delete cannot remove a value computed again.)
      */
-    /** Held while queued deletions are taken from the state and started. */
-    private final Object deleting = new Object();
-
     private void deleteSoon() {
         lastDeletionQueued = System.nanoTime();
         if (deleteScheduled.compareAndSet(false, true)) {
@@ -743,8 +743,8 @@ final class ClientCore implements AutoCloseable {
         }
         synchronized (state) {
             for (KeyEntry e : state.heldByFutures()) {
-                for (FutureReference r : new ArrayList<>(e.futures)) {
-                    e.futures.remove(r);
+                for (FutureReference r : e.futureReferences()) {
+                    e.removeFuture(r);
                     if (e.holds > 0) {
                         state.release(e);
                     }

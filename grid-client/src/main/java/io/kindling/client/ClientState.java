@@ -80,7 +80,7 @@ final class ClientState {
     private final Placement placement;
     private final ReadyTasks ready;
     private final List<Completion> completed = new ArrayList<>();
-    private final List<Location> deletions = new ArrayList<>();
+    private final Deletions deletions = new Deletions();
     private final List<CancelOrder> cancels = new ArrayList<>();
     private final ArrayDeque<KeyEntry> unneeded = new ArrayDeque<>();
     private int allowedFailures = Integer.getInteger("kindling.allowed.failures", 3);
@@ -173,7 +173,7 @@ final class ClientState {
         KeyEntry e = entries.get(key);
         if (e != null && e.state == KeyEntry.State.MEMORY && (e.replicas < replicas
                 || (pinnedTo != null && !pinnedTo.contains(e.node)))) {
-            deletions.add(new Location(e.cache, e.storage, e.partition));
+            deletions.add(e.cache, e.storage, e.partition);
         } else if (e != null && e.state != KeyEntry.State.LOST) {
             return e;
         }
@@ -327,7 +327,7 @@ final class ClientState {
             Outcome o = outcomes.get(e.key);
             if (!current || e.state != KeyEntry.State.PROCESSING || e.batch != batch) {
                 if (o != null && o.ok()) {
-                    deletions.add(new Location(spec.cache(), spec.storage(), spec.partition()));
+                    deletions.add(spec.cache(), spec.storage(), spec.partition());
                 }
                 continue;
             }
@@ -893,7 +893,7 @@ final class ClientState {
                 resolved(e);
             }
             case MEMORY -> {
-                deletions.add(new Location(e.cache, e.storage, e.partition));
+                deletions.add(e.cache, e.storage, e.partition);
                 e.value = null;
                 if (keep) {
                     move(e, KeyEntry.State.RELEASED);
@@ -996,12 +996,7 @@ final class ClientState {
 
     /** Data to delete from the grid since the last call. */
     List<Location> drainDeletions() {
-        if (deletions.isEmpty()) {
-            return List.of();
-        }
-        List<Location> out = new ArrayList<>(deletions);
-        deletions.clear();
-        return out;
+        return deletions.isEmpty() ? List.of() : deletions.drain();
     }
 
     /** Running tasks to stop since the last call. */
@@ -1039,7 +1034,7 @@ final class ClientState {
     List<KeyEntry> heldByFutures() {
         List<KeyEntry> out = new ArrayList<>();
         for (KeyEntry e : entries.values()) {
-            if (!e.futures.isEmpty()) {
+            if (e.hasFutures()) {
                 out.add(e);
             }
         }

@@ -60,8 +60,11 @@ final class KeyEntry {
     int unfinishedInputs;
     /** Live {@link Future} objects and other holds (a persisted graph). */
     int holds;
-    /** The phantom references of this entry's live futures (guarded by the client's lock). */
-    final List<ClientCore.FutureReference> futures = new ArrayList<>(1);
+    /**
+     * The phantom references of this entry's live futures (guarded by the client's lock): null,
+     * the one reference (the usual case, without a list to allocate and chase), or a list.
+     */
+    private Object futures;
     /** Entries that read this value and have not finished (waiting, ready or processing). */
     int readers;
     /** Entries computed (or erred) from this one, which keep its task in case they must be computed again. */
@@ -98,6 +101,45 @@ final class KeyEntry {
         this.key = key;
         this.task = task;
         this.inputs = inputs;
+    }
+
+    void addFuture(ClientCore.FutureReference r) {
+        if (futures == null) {
+            futures = r;
+        } else if (futures instanceof ClientCore.FutureReference one) {
+            List<ClientCore.FutureReference> two = new ArrayList<>(2);
+            two.add(one);
+            two.add(r);
+            futures = two;
+        } else {
+            futureList().add(r);
+        }
+    }
+
+    /** Removes {@code r}; returns whether it was one of this entry's. */
+    boolean removeFuture(ClientCore.FutureReference r) {
+        if (futures == r) {
+            futures = null;
+            return true;
+        }
+        return futures instanceof List<?> && futureList().remove(r);
+    }
+
+    boolean hasFutures() {
+        return futures != null && !(futures instanceof List<?> l && l.isEmpty());
+    }
+
+    /** A copy of the references of the live futures. */
+    List<ClientCore.FutureReference> futureReferences() {
+        if (futures == null) {
+            return List.of();
+        }
+        return futures instanceof ClientCore.FutureReference one ? List.of(one) : new ArrayList<>(futureList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<ClientCore.FutureReference> futureList() {
+        return (List<ClientCore.FutureReference>) futures;
     }
 
     boolean finished() {
