@@ -33,7 +33,10 @@ class ExamplesTest {
                     + "Future\\('integer-[0-9a-f]{16}', finished\\)\\]");
     private static final Map<String, List<String>> EXPECTED = Map.of(
             "Tutorial", TUTORIAL,
-            "ThinTutorial", TUTORIAL);
+            "ThinTutorial", TUTORIAL,
+            "GlobalLimit", List.of("Client\\(.+: 2 workers, 8 threads, .*\\)",
+                    "16 downloads on 8 task threads, at most 2 at once cluster-wide: the most leases in use that a "
+                            + "download saw was [12]"));
 
     @Test
     void everyExample_printsWhatItShould() throws Exception {
