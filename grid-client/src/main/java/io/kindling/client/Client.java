@@ -419,6 +419,16 @@ public final class Client implements Scheduler, AutoCloseable {
         return ignite == null ? null : Dashboard.find(ignite).orElse(null);
     }
 
+    /**
+     * This client as an {@link java.util.concurrent.ExecutorService} (Dask's {@code get_executor}):
+     * each serializable callable or runnable runs as a task on the cluster, and the futures it
+     * returns are the tasks' {@link Future}s. Shutting it down leaves the client open.
+     */
+    public java.util.concurrent.ExecutorService executor() {
+        core.requireOpen();
+        return new ClientExecutor(this);
+    }
+
     // ------------------------------------------------------------------ coordination
 
     /** This cluster's named semaphores, locks, queues, variables and events; thick clients only. */

@@ -15,4 +15,12 @@ public interface Fn extends Serializable {
 
     /** Calls the function with {@code args}, whose length is {@link #arity()}. */
     Object invoke(Object[] args) throws Exception;
+
+    /**
+     * The class whose class loader the servers load this function with (peer class loading ships
+     * its classes from there): the function's own, unless it wraps a function of the user's.
+     */
+    default Class<?> deploymentClass() {
+        return getClass();
+    }
 }

@@ -56,7 +56,7 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
     @Override
     public Class<?> deployClass() {
         List<TaskSpec> tasks = batch.tasks();
-        return tasks.isEmpty() ? RunTasks.class : tasks.get(0).task().function().getClass();
+        return tasks.isEmpty() ? RunTasks.class : tasks.get(0).task().function().deploymentClass();
     }
 
     @Override
