@@ -40,6 +40,7 @@ public final class KindlingServiceImpl implements Service, KindlingService {
                             + (n == 1 ? " value" : " values") + " of client " + client
                             + ", whose lease ran out (it died, or lost the cluster for " + Leases.leaseMillis() / 1000 + " s)"));
                     NodeHoldings.publish(ignite);
+                    DecodedValues.of(ignite).dropDeleted();
                 } catch (RuntimeException e) {
                     // the node is stopping, or a cache is being rebalanced: try again next round
                 }

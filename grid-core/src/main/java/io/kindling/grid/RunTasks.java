@@ -127,8 +127,23 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             }
         }
         Map<AffinityKey<String>, Object> inputs = new HashMap<>();
+        DecodedValues decoded = DecodedValues.of(ignite);
         for (Map.Entry<String, Set<AffinityKey<String>>> f : fetch.entrySet()) {
-            inputs.putAll(KindlingGrid.dataCache(ignite, f.getKey()).getAll(f.getValue()));
+            Set<AffinityKey<String>> read = new HashSet<>();
+            for (AffinityKey<String> k : f.getValue()) {
+                Object kept = decoded.get(k);
+                if (kept != null) {
+                    inputs.put(k, kept);
+                } else {
+                    read.add(k);
+                }
+            }
+            if (read.isEmpty()) {
+                continue;
+            }
+            Map<AffinityKey<String>, Object> got = KindlingGrid.dataCache(ignite, f.getKey()).getAll(read);
+            inputs.putAll(got);
+            got.forEach((k, v) -> decoded.keep(f.getKey(), k, v));
         }
         for (int t = 0; t < tasks.size(); t++) {
             TaskSpec spec = tasks.get(t);
@@ -211,6 +226,8 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             Map<AffinityKey<String>, Object> values = fitting(ignite, r.getValue(), failed);
             try {
                 cache.putAll(values);
+                DecodedValues decoded = DecodedValues.of(ignite);
+                values.forEach((k, v) -> decoded.keep(r.getKey(), k, v));
             } catch (RuntimeException all) {
                 for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
                     try {

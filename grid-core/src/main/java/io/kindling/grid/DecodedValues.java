@@ -1,0 +1,138 @@
+package io.kindling.grid;
+
+import org.apache.commons.collections4.map.AbstractLinkedMap;
+import org.apache.commons.collections4.map.LRUMap;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.IgniteState;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.affinity.AffinityKey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The large values a node has read or computed, kept decoded in its heap so that the next task
+ * on the node that reads one pays no deserialization (a Dask worker keeps its objects in memory
+ * the same way). Least recently used out first once the budget is spent
+ * ({@code kindling.decoded.bytes}, a quarter of the heap by default); values under
+ * {@link RunTasks#INLINE_BYTES} are not kept (they decode fast). The cache stays the source of
+ * truth: a storage name is never reused, so a decoded copy is never stale, and each reaper round
+ * drops the copies whose data is gone from the cluster.
+ *
+ * <p>Tasks on a node share the decoded object, as tasks on a Dask worker do: a task must not
+ * change its inputs.
+ */
+public final class DecodedValues {
+    private static final Map<String, DecodedValues> NODES = new ConcurrentHashMap<>();
+    /** Most values kept, whatever their size. */
+    private static final int MAX_VALUES = 10_000;
+
+    private record Kept(String cache, Object stored, long bytes) {
+    }
+
+    private final Ignite ignite;
+    private final long budget;
+    private long bytes;
+    private long hits;
+    private final LRUMap<AffinityKey<String>, Kept> values = new LRUMap<>(MAX_VALUES) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeLRU(AbstractLinkedMap.LinkEntry<AffinityKey<String>, Kept> entry) {
+            bytes -= entry.getValue().bytes();
+            return true;
+        }
+    };
+
+    private DecodedValues(Ignite ignite) {
+        this.ignite = ignite;
+        this.budget = Long.getLong("kindling.decoded.bytes", Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** The decoded values of node {@code ignite}. */
+    public static DecodedValues of(Ignite ignite) {
+        String name = ignite.name() == null ? "" : ignite.name();
+        DecodedValues known = NODES.get(name);
+        if (known != null && known.ignite == ignite) {
+            return known;
+        }
+        synchronized (NODES) {
+            known = NODES.get(name);
+            if (known == null || known.ignite != ignite) {
+                NODES.keySet().removeIf(n -> Ignition.state(n.isEmpty() ? null : n) != IgniteState.STARTED);
+                known = new DecodedValues(ignite);
+                NODES.put(name, known);
+            }
+            return known;
+        }
+    }
+
+    /** The value stored under {@code key} as the cache holds it (see {@link KindlingGrid#toStored}), or null. */
+    synchronized Object get(AffinityKey<String> key) {
+        Kept k = values.get(key);
+        if (k == null) {
+            return null;
+        }
+        hits++;
+        return k.stored();
+    }
+
+    /** Keeps {@code stored}, the value under {@code key} in data cache {@code cache}, if it is large enough. */
+    void keep(String cache, AffinityKey<String> key, Object stored) {
+        long size = Sizes.of(stored);
+        if (size < RunTasks.INLINE_BYTES || size > budget) {
+            return;
+        }
+        synchronized (this) {
+            Kept old = values.put(key, new Kept(cache, stored, size));
+            bytes += size - (old == null ? 0 : old.bytes());
+            while (bytes > budget && !values.isEmpty()) {
+                Kept gone = values.remove(values.firstKey());
+                bytes -= gone.bytes();
+            }
+        }
+    }
+
+    /** Drops the decoded copies whose data the cluster no longer holds (each reaper round). */
+    void dropDeleted() {
+        List<Map.Entry<AffinityKey<String>, Kept>> now;
+        synchronized (this) {
+            if (values.isEmpty()) {
+                return;
+            }
+            now = new ArrayList<>(values.entrySet().size());
+            for (Map.Entry<AffinityKey<String>, Kept> e : values.entrySet()) {
+                now.add(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        for (Map.Entry<AffinityKey<String>, Kept> e : now) {
+            IgniteCache<AffinityKey<String>, Object> cache = ignite.cache(e.getValue().cache());
+            if (cache == null || !cache.containsKey(e.getKey())) {
+                synchronized (this) {
+                    Kept gone = values.remove(e.getKey());
+                    if (gone != null) {
+                        bytes -= gone.bytes();
+                    }
+                }
+            }
+        }
+    }
+
+    /** How many values are kept decoded. */
+    public synchronized int size() {
+        return values.size();
+    }
+
+    /** The bytes they take (estimated). */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** How many reads the decoded copies served. */
+    public synchronized long hits() {
+        return hits;
+    }
+}
