@@ -37,6 +37,7 @@ public final class DecodedValues {
     private final long budget;
     private long bytes;
     private long hits;
+    private volatile long lastSweep = System.nanoTime();
     private final LRUMap<AffinityKey<String>, Kept> values = new LRUMap<>(MAX_VALUES) {
         private static final long serialVersionUID = 1L;
 
@@ -96,8 +97,26 @@ public final class DecodedValues {
         }
     }
 
+    /**
+     * Before a batch reads its inputs: when the copies take a quarter of the budget or more and
+     * none was dropped for {@value #SWEEP_MILLIS} ms, drops those whose data is gone, so that a
+     * large value released a moment ago is not held while the next one is decoded beside it.
+     */
+    void sweepIfLarge() {
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (bytes < budget / 4 || now - lastSweep < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS)) {
+                return;
+            }
+        }
+        dropDeleted();
+    }
+
+    private static final long SWEEP_MILLIS = 200;
+
     /** Drops the decoded copies whose data the cluster no longer holds (each reaper round). */
     void dropDeleted() {
+        lastSweep = System.nanoTime();
         List<Map.Entry<AffinityKey<String>, Kept>> now;
         synchronized (this) {
             if (values.isEmpty()) {

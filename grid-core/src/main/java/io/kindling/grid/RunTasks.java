@@ -128,6 +128,9 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         }
         Map<AffinityKey<String>, Object> inputs = new HashMap<>();
         DecodedValues decoded = DecodedValues.of(ignite);
+        if (!fetch.isEmpty()) {
+            decoded.sweepIfLarge();
+        }
         for (Map.Entry<String, Set<AffinityKey<String>>> f : fetch.entrySet()) {
             Set<AffinityKey<String>> read = new HashSet<>();
             for (AffinityKey<String> k : f.getValue()) {
