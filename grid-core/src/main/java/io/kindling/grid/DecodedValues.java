@@ -4,14 +4,11 @@ import org.apache.commons.collections4.map.AbstractLinkedMap;
 import org.apache.commons.collections4.map.LRUMap;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
-import org.apache.ignite.IgniteState;
-import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.affinity.AffinityKey;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The large values a node has read or computed, kept decoded in its heap so that the next task
@@ -26,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * change its inputs.
  */
 public final class DecodedValues {
-    private static final Map<String, DecodedValues> NODES = new ConcurrentHashMap<>();
+    private static final PerNode<DecodedValues> NODES = new PerNode<>(DecodedValues::new);
     /** Most values kept, whatever their size. */
     private static final int MAX_VALUES = 10_000;
 
@@ -55,20 +52,7 @@ public final class DecodedValues {
 
     /** The decoded values of node {@code ignite}. */
     public static DecodedValues of(Ignite ignite) {
-        String name = ignite.name() == null ? "" : ignite.name();
-        DecodedValues known = NODES.get(name);
-        if (known != null && known.ignite == ignite) {
-            return known;
-        }
-        synchronized (NODES) {
-            known = NODES.get(name);
-            if (known == null || known.ignite != ignite) {
-                NODES.keySet().removeIf(n -> Ignition.state(n.isEmpty() ? null : n) != IgniteState.STARTED);
-                known = new DecodedValues(ignite);
-                NODES.put(name, known);
-            }
-            return known;
-        }
+        return NODES.of(ignite);
     }
 
     /** The value stored under {@code key} as the cache holds it (see {@link KindlingGrid#toStored}), or null. */

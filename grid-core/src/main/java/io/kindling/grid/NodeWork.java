@@ -60,7 +60,7 @@ public final class NodeWork {
     static final long WATCH_MILLIS = 200;
     static final long LEASE_CHECK_MILLIS = 1000;
     static final long IDLE_MILLIS = 5000;
-    private static final Map<String, NodeWork> NODES = new ConcurrentHashMap<>();
+    private static final PerNode<NodeWork> NODES = new PerNode<>(NodeWork::new);
 
     private final Ignite ignite;
     private final String node;
@@ -148,20 +148,7 @@ public final class NodeWork {
 
     /** The work of the node {@code ignite} (made on first use). */
     public static NodeWork of(Ignite ignite) {
-        String name = ignite.name() == null ? "" : ignite.name();
-        NodeWork known = NODES.get(name);
-        if (known != null && known.ignite == ignite) {
-            return known;
-        }
-        synchronized (NODES) {
-            known = NODES.get(name);
-            if (known == null || known.ignite != ignite) {
-                NODES.keySet().removeIf(n -> Ignition.state(n.isEmpty() ? null : n) != IgniteState.STARTED);
-                known = new NodeWork(ignite);
-                NODES.put(name, known);
-            }
-            return known;
-        }
+        return NODES.of(ignite);
     }
 
     /** How long a cancelled task may go on before it counts as stuck: {@code kindling.cancel.grace.millis}, 1 s by default. */
