@@ -1,33 +1,39 @@
 package io.kindling.client;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The data a client's state has let go of and that is still to be deleted, as three growing
- * arrays rather than a {@link Location} per value: releasing a million futures one by one then
- * allocates next to nothing (large arrays live outside the young generation), so no collection of
- * the million live futures falls inside the loop. {@link Location}s are made when drained, on the
- * thread that deletes.
+ * The data a client's state has let go of and that is still to be deleted, in chunks of
+ * {@value #CHUNK} rows of three small arrays rather than a {@link Location} per value: releasing a
+ * million futures one by one then allocates about 12 MB in all, never an array large enough for
+ * the collector to treat apart (a single growing array reached the collector's humongous size and
+ * was copied at each doubling), so that no collection of the million live futures is forced into
+ * the loop. {@link Location}s are made when drained, on the thread that deletes.
  */
 final class Deletions {
-    private String[] caches = new String[16];
-    private String[] storages = new String[16];
-    private int[] partitions = new int[16];
-    private int size;
+    private static final int CHUNK = 8192;
+
+    private static final class Chunk {
+        final String[] caches = new String[CHUNK];
+        final String[] storages = new String[CHUNK];
+        final int[] partitions = new int[CHUNK];
+    }
+
+    private final List<Chunk> full = new ArrayList<>();
+    private Chunk current = new Chunk();
+    private int used;
 
     void add(String cache, String storage, int partition) {
-        if (size == storages.length) {
-            int grown = storages.length * 2;
-            caches = Arrays.copyOf(caches, grown);
-            storages = Arrays.copyOf(storages, grown);
-            partitions = Arrays.copyOf(partitions, grown);
+        if (used == CHUNK) {
+            full.add(current);
+            current = new Chunk();
+            used = 0;
         }
-        caches[size] = cache;
-        storages[size] = storage;
-        partitions[size] = partition;
-        size++;
+        current.caches[used] = cache;
+        current.storages[used] = storage;
+        current.partitions[used] = partition;
+        used++;
     }
 
     void add(Location l) {
@@ -35,23 +41,24 @@ final class Deletions {
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return used == 0 && full.isEmpty();
     }
 
-    int size() {
-        return size;
-    }
-
-    /** Everything added since the last drain, as locations; the arrays shrink back. */
+    /** Everything added since the last drain, as locations, in order. */
     List<Location> drain() {
-        List<Location> out = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            out.add(new Location(caches[i], storages[i], partitions[i]));
+        List<Location> out = new ArrayList<>(full.size() * CHUNK + used);
+        for (Chunk c : full) {
+            for (int i = 0; i < CHUNK; i++) {
+                out.add(new Location(c.caches[i], c.storages[i], c.partitions[i]));
+            }
         }
-        caches = new String[16];
-        storages = new String[16];
-        partitions = new int[16];
-        size = 0;
+        for (int i = 0; i < used; i++) {
+            out.add(new Location(current.caches[i], current.storages[i], current.partitions[i]));
+        }
+        full.clear();
+        java.util.Arrays.fill(current.caches, 0, used, null);
+        java.util.Arrays.fill(current.storages, 0, used, null);
+        used = 0;
         return out;
     }
 }
