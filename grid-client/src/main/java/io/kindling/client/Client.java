@@ -565,12 +565,8 @@ public final class Client implements Scheduler, AutoCloseable {
         long memory = core.topology.nodes().stream().mapToLong(core.topology::memory).sum();
         String link = owned instanceof LocalCluster cluster ? cluster.dashboardLink() : null;
         return "Client(" + core.backend.name() + ": " + workers + (workers == 1 ? " worker, " : " workers, ") + threads
-                + (threads == 1 ? " thread" : " threads") + (memory > 0 ? ", " + gib(memory) + " for data" : "")
+                + (threads == 1 ? " thread" : " threads")
+                + (memory > 0 ? ", " + io.kindling.grid.DataMemory.size(memory) + " for data" : "")
                 + (link == null ? "" : ", dashboard " + link) + ")";
-    }
-
-    private static String gib(long bytes) {
-        return bytes >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
-                : String.format(java.util.Locale.ROOT, "%d MiB", bytes >> 20);
     }
 }

@@ -55,11 +55,8 @@ interface GridBackend extends AutoCloseable {
     /** Removes without waiting; failures are ignored (the data is unreachable either way). */
     void removeAllAsync(Collection<Location> locations);
 
-    /**
-     * Waits at most {@code timeoutMillis} for the removals {@link #removeAllAsync} started; returns
-     * whether any was still going when called.
-     */
-    boolean awaitRemovals(long timeoutMillis);
+    /** Waits at most {@code timeoutMillis} for the removals {@link #removeAllAsync} started. */
+    void awaitRemovals(long timeoutMillis);
 
     /** Which of {@code locations} hold a value, asked within {@code timeoutMillis}. */
     Set<Location> present(Collection<Location> locations, long timeoutMillis);

@@ -20,11 +20,11 @@ final class Removals {
         removal.whenComplete((r, e) -> pending.remove(removal));
     }
 
-    /** Waits at most {@code timeoutMillis} for the removals started so far; whether any was going. */
-    boolean await(long timeoutMillis) {
+    /** Waits at most {@code timeoutMillis} for the removals started so far. */
+    void await(long timeoutMillis) {
         CompletableFuture<?>[] now = pending.toArray(new CompletableFuture<?>[0]);
         if (now.length == 0) {
-            return false;
+            return;
         }
         try {
             CompletableFuture.allOf(now).get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -33,6 +33,5 @@ final class Removals {
         } catch (ExecutionException | TimeoutException e) {
             // a removal that failed or hangs frees nothing more; the caller's store decides
         }
-        return true;
     }
 }

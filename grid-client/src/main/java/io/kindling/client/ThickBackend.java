@@ -231,8 +231,8 @@ final class ThickBackend implements GridBackend {
     }
 
     @Override
-    public boolean awaitRemovals(long timeoutMillis) {
-        return removals.await(timeoutMillis);
+    public void awaitRemovals(long timeoutMillis) {
+        removals.await(timeoutMillis);
     }
 
     @Override

@@ -222,8 +222,8 @@ final class ThinBackend implements GridBackend {
     }
 
     @Override
-    public boolean awaitRemovals(long timeoutMillis) {
-        return removals.await(timeoutMillis);
+    public void awaitRemovals(long timeoutMillis) {
+        removals.await(timeoutMillis);
     }
 
     @Override

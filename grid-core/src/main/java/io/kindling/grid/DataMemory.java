@@ -67,13 +67,14 @@ public final class DataMemory {
     }
 
     /**
-     * Null if {@code bytes} more fit in this node's data memory; otherwise the reason, naming
-     * {@code what}, its size, what the node holds and its limit.
+     * Null if {@code bytes} more fit in this node's data memory besides {@code pending} bytes about
+     * to be written with them; otherwise the reason, naming {@code what}, its size, what the node
+     * holds and its limit.
      */
-    public static String refusal(Ignite ignite, String what, long bytes) {
+    public static String refusal(Ignite ignite, String what, long bytes, long pending) {
         long limit = limit(ignite);
         long used = used(ignite);
-        if (limit <= 0 || used < 0 || used + bytes + RESERVE_BYTES <= limit) {
+        if (limit <= 0 || used < 0 || used + pending + bytes + RESERVE_BYTES <= limit) {
             return null;
         }
         return what + " (" + size(bytes) + ") does not fit in the data memory of node "

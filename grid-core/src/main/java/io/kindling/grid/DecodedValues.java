@@ -67,7 +67,11 @@ public final class DecodedValues {
 
     /** Keeps {@code stored}, the value under {@code key} in data cache {@code cache}, if it is large enough. */
     void keep(String cache, AffinityKey<String> key, Object stored) {
-        long size = Sizes.of(stored);
+        keep(cache, key, stored, Sizes.of(stored));
+    }
+
+    /** As {@link #keep(String, AffinityKey, Object)}, with the value's size known. */
+    void keep(String cache, AffinityKey<String> key, Object stored, long size) {
         if (size < RunTasks.INLINE_BYTES || size > budget) {
             return;
         }

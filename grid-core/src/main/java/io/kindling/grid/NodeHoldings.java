@@ -76,8 +76,11 @@ final class NodeHoldings {
      */
     static String departureLine(Ignite ignite, String consistentId, String how) {
         long[] last = cache(ignite).get(consistentId);
-        if (last == null || (last[1] == 0 && last[2] == 0)) {
-            return last == null ? null : "server " + consistentId + " " + how + " holding no data";
+        if (last == null) {
+            return null;
+        }
+        if (last[1] == 0 && last[2] == 0) {
+            return "server " + consistentId + " " + how + " holding no data";
         }
         double ago = Math.max(0, System.currentTimeMillis() - last[0]) / 1000.0;
         String counted = String.format(java.util.Locale.ROOT, " (counted %.1f s before)", ago);

@@ -132,13 +132,16 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             decoded.sweepIfLarge();
         }
         for (Map.Entry<String, Set<AffinityKey<String>>> f : fetch.entrySet()) {
-            Set<AffinityKey<String>> read = new HashSet<>();
-            for (AffinityKey<String> k : f.getValue()) {
-                Object kept = decoded.get(k);
-                if (kept != null) {
-                    inputs.put(k, kept);
-                } else {
-                    read.add(k);
+            Set<AffinityKey<String>> read = f.getValue();
+            if (decoded.size() > 0) {
+                read = new HashSet<>();
+                for (AffinityKey<String> k : f.getValue()) {
+                    Object kept = decoded.get(k);
+                    if (kept != null) {
+                        inputs.put(k, kept);
+                    } else {
+                        read.add(k);
+                    }
                 }
             }
             if (read.isEmpty()) {
@@ -226,11 +229,22 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
                 continue;
             }
             IgniteCache<AffinityKey<String>, Object> cache = KindlingGrid.dataCache(ignite, r.getKey());
-            Map<AffinityKey<String>, Object> values = fitting(ignite, r.getValue(), failed);
+            long[] sizes = new long[r.getValue().size()];
+            int n = 0;
+            for (Object v : r.getValue().values()) {
+                sizes[n++] = Sizes.of(v);
+            }
+            Map<AffinityKey<String>, Object> values = fitting(ignite, r.getValue(), sizes, failed);
             try {
                 cache.putAll(values);
-                DecodedValues decoded = DecodedValues.of(ignite);
-                values.forEach((k, v) -> decoded.keep(r.getKey(), k, v));
+                if (values == r.getValue()) {
+                    // (Not when memory is short: then nothing more is kept decoded either.)
+                    DecodedValues decoded = DecodedValues.of(ignite);
+                    int i = 0;
+                    for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
+                        decoded.keep(r.getKey(), v.getKey(), v.getValue(), sizes[i++]);
+                    }
+                }
             } catch (RuntimeException all) {
                 for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
                     try {
@@ -245,32 +259,33 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
     }
 
     /**
-     * The values of {@code results} that fit in this node's data memory, in order; each of the
-     * others gets a {@link DataMemoryFullException} in {@code failed}, so that its task fails
-     * instead of the region filling (which Ignite takes for a critical failure).
+     * The values of {@code results} (of sizes {@code sizes}, in the map's order) that fit in this
+     * node's data memory: {@code results} itself when all do; otherwise each of the others gets a
+     * {@link DataMemoryFullException} in {@code failed}, so that its task fails instead of the
+     * region filling (which Ignite takes for a critical failure).
      */
     private static Map<AffinityKey<String>, Object> fitting(Ignite ignite, Map<AffinityKey<String>, Object> results,
-            Map<AffinityKey<String>, RuntimeException> failed) {
+            long[] sizes, Map<AffinityKey<String>, RuntimeException> failed) {
         long total = 0;
-        for (Object v : results.values()) {
-            total += Sizes.of(v);
+        for (long size : sizes) {
+            total += size;
         }
-        if (DataMemory.refusal(ignite, "", total) == null) {
+        if (DataMemory.refusal(ignite, "", total, 0) == null) {
             return results;
         }
         Map<AffinityKey<String>, Object> fit = new java.util.LinkedHashMap<>();
         long taken = 0;
+        int i = 0;
         for (Map.Entry<AffinityKey<String>, Object> v : results.entrySet()) {
-            long size = Sizes.of(v.getValue());
+            long size = sizes[i++];
             String storage = v.getKey().key();
             String key = storage.contains("#") ? storage.substring(0, storage.indexOf('#')) : storage;
-            String refusal = DataMemory.refusal(ignite, "the value of task '" + key + "'", taken + size);
+            String refusal = DataMemory.refusal(ignite, "the value of task '" + key + "'", size, taken);
             if (refusal == null) {
                 fit.put(v.getKey(), v.getValue());
                 taken += size;
             } else {
-                failed.put(v.getKey(), new DataMemoryFullException(refusal.replace(
-                        "(" + DataMemory.size(taken + size) + ")", "(" + DataMemory.size(size) + ")")));
+                failed.put(v.getKey(), new DataMemoryFullException(refusal));
             }
         }
         return fit;
