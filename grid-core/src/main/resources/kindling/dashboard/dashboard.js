@@ -65,17 +65,19 @@
     workers.forEach(function (w) { maxMem = Math.max(maxMem, w.memoryBytes); });
     var h = ['<div class="scroll"><table class="grid workers"><thead><tr><th>Node</th>' + (detailed ? '<th>Host</th>' : '') +
       '<th class="num">Threads</th><th>Running</th><th class="num">Done</th><th class="num">Erred</th>' +
-      '<th class="num">Keys</th><th>Memory</th>' + (detailed ? '<th>Heap</th><th class="num">CPU</th>' : '') +
+      '<th class="num">Keys</th><th>Memory</th><th class="num">Spilled</th>' + (detailed ? '<th>Heap</th><th class="num">CPU</th>' : '') +
       '</tr></thead><tbody>'];
     workers.forEach(function (w) {
       var limit = w.memoryLimitBytes > 0 ? w.memoryLimitBytes : maxMem;
-      var memText = K.fmtBytes(w.memoryBytes) + (detailed && w.memoryLimitBytes > 0 ? ' / ' + K.fmtBytes(w.memoryLimitBytes) : '');
+      var memText = K.fmtBytes(w.memoryBytes) + (detailed && w.memoryLimitBytes > 0 ? ' / ' + K.fmtBytes(w.memoryLimitBytes) : '') +
+        (w.paused ? ' · paused' : '');
       h.push('<tr data-node="' + K.esc(w.node) + '"><td class="mono node" title="' + K.esc(w.node) + '">' + K.esc(w.node) +
         '</td>' + (detailed ? '<td>' + K.esc(w.host) + '</td>' : '') + '<td class="num">' + w.threads + '</td><td>' +
         meter(w.running / Math.max(1, w.threads), w.running + ' / ' + w.threads, '#8cd17d') + '</td><td class="num">' +
         K.fmtCount(w.done) + '</td><td class="num">' + K.fmtCount(w.erred) + '</td><td class="num">' + K.fmtCount(w.keys) +
         '</td><td title="' + K.fmtBytes(w.memoryBytes) + ' of at most ' + K.fmtBytes(limit) + '">' +
-        meter(w.memoryBytes / limit, memText) + '</td>');
+        meter(w.memoryBytes / limit, memText, w.paused ? '#e15759' : null) + '</td><td class="num spilled" title="' +
+        K.fmtCount(w.spilledValues || 0) + ' values on disk">' + K.fmtBytes(w.spilledBytes || 0) + '</td>');
       if (detailed) {
         h.push('<td>' + meter(w.heapUsedBytes / Math.max(1, w.heapMaxBytes), K.fmtBytes(w.heapUsedBytes) + ' / ' +
           K.fmtBytes(w.heapMaxBytes), '#d4a6c8') + '</td><td class="num">' +

@@ -50,6 +50,13 @@ interface GridBackend extends AutoCloseable {
     /** Stores values (each location once). */
     void putAll(Map<Location, Object> values);
 
+    /**
+     * Asks every server to spill values to disk so that {@code bytes} more fit in its memory
+     * ({@link io.kindling.grid.Spill#makeRoom}), for a store that found memory full; within a
+     * bound, and silent if a node cannot.
+     */
+    void makeRoom(long bytes);
+
     void removeAll(Collection<Location> locations, long timeoutMillis);
 
     /** Removes without waiting; failures are ignored (the data is unreachable either way). */

@@ -55,6 +55,9 @@ public final class LocalCluster implements AutoCloseable {
         private boolean peerClassLoading = true;
         private boolean dashboard = true;
         private long dataRegionBytes = 512L << 20;
+        private double memoryTarget = 0.6;
+        private double memoryPause = 0.8;
+        private boolean spill = true;
         private java.nio.file.Path keyStore;
         private String keyStorePassword;
         private java.nio.file.Path trustStore;
@@ -105,6 +108,23 @@ public final class LocalCluster implements AutoCloseable {
         /** Whether this JVM serves the cluster's dashboard, on the first free port from 8787 (default true). */
         public Builder dashboard(boolean dashboard) {
             this.dashboard = dashboard;
+            return this;
+        }
+
+        /**
+         * The fractions of each node's data memory past which it spills values to disk (0.6) and
+         * past which it starts no new task until memory frees (0.8), as Dask's worker memory
+         * {@code target} and {@code pause}; and whether nodes spill at all (yes). See
+         * {@link io.kindling.grid.Spill}.
+         */
+        public Builder memory(double target, double pause, boolean spill) {
+            if (!(target > 0 && target <= 1 && pause > 0 && pause <= 1)) {
+                throw new IllegalArgumentException("memory fractions must be above 0 and at most 1, such as 0.6 and 0.8, "
+                        + "not " + target + " and " + pause);
+            }
+            this.memoryTarget = target;
+            this.memoryPause = pause;
+            this.spill = spill;
             return this;
         }
 
@@ -194,6 +214,7 @@ public final class LocalCluster implements AutoCloseable {
         return new NodeConfig().instanceName(name).discovery(basePort, 10).communicationPort(basePort + 10)
                 .thinClientPort(basePort + 20).threads(options.threads).workDirectory(workDirectory.resolve(name))
                 .dataRegionBytes(options.dataRegionBytes).logging(options.logging)
+                .memory(options.memoryTarget, options.memoryPause, options.spill)
                 .peerClassLoading(options.peerClassLoading)
                 .tls(options.keyStore, options.keyStorePassword, options.trustStore, options.trustStorePassword)
                 .authentication(options.user != null);
@@ -214,7 +235,8 @@ public final class LocalCluster implements AutoCloseable {
             command.addAll(List.of("--name", name, "--discovery-port", String.valueOf(basePort), "--port-range", "10",
                     "--communication-port", String.valueOf(basePort + 10), "--thin-port", String.valueOf(basePort + 20),
                     "--threads", String.valueOf(options.threads), "--work-dir", workDirectory.resolve(name).toString(),
-                    "--data-region-bytes", String.valueOf(options.dataRegionBytes)));
+                    "--data-region-bytes", String.valueOf(options.dataRegionBytes),
+                    "--memory", options.memoryTarget + "," + options.memoryPause + "," + options.spill));
             if (!options.peerClassLoading) {
                 command.add("--no-peer-class-loading");
             }

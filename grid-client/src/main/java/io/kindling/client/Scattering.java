@@ -63,17 +63,20 @@ final class Scattering {
             }
         }
         if (!puts.isEmpty()) {
-            try {
-                store(core, puts);
-            } catch (io.kindling.grid.DataMemoryFullException full) {
-                try {
-                    // Memory this client released may still be on its way back: wait for it, then try once more.
-                    core.freeReleasedMemory(ClientCore.OPERATION_TIMEOUT_MILLIS);
-                    store(core, puts);
-                } catch (io.kindling.grid.DataMemoryFullException e) {
-                    core.backend.removeAllAsync(new ArrayList<>(puts.keySet()));   // the call fails whole
-                    throw memoryFull(core, puts, values, e);
+            for (Map.Entry<Location, Object> p : puts.entrySet()) {
+                String node = core.topology.nodeOf(p.getKey().partition());
+                long memory = node == null ? 0 : core.topology.memory(node);
+                if (memory > 0 && Sizes.of(p.getValue()) > memory) {
+                    throw memoryFull(core, puts, values, null);   // it could never fit, spilled or not
                 }
+            }
+            try {
+                for (Map<Location, Object> chunk : chunks(core, puts)) {
+                    storeMakingRoom(core, chunk);
+                }
+            } catch (io.kindling.grid.DataMemoryFullException e) {
+                core.backend.removeAllAsync(new ArrayList<>(puts.keySet()));   // the call fails whole
+                throw memoryFull(core, puts, values, e);
             }
         }
         List<Future<T>> out = new ArrayList<>(values.size());
@@ -101,6 +104,68 @@ final class Scattering {
             out.add(core.future(e));
         }
         core.pump();
+        return out;
+    }
+
+    /** Times a store that found memory full asks the nodes to spill and tries again. */
+    private static final int ROOM_ATTEMPTS = 5;
+
+    /**
+     * Stores {@code chunk}; when a node's memory is full, waits for the memory this client
+     * released, then asks the nodes to spill cold values to disk and tries again.
+     */
+    private static void storeMakingRoom(ClientCore core, Map<Location, Object> chunk) {
+        long bytes = 0;
+        for (Object v : chunk.values()) {
+            bytes += Sizes.of(v);
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                store(core, chunk);
+                return;
+            } catch (io.kindling.grid.DataMemoryFullException full) {
+                if (attempt >= ROOM_ATTEMPTS) {
+                    throw full;
+                }
+                if (attempt == 0) {
+                    // Memory this client released may still be on its way back.
+                    core.freeReleasedMemory(ClientCore.OPERATION_TIMEOUT_MILLIS);
+                } else {
+                    core.backend.makeRoom(bytes);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code puts} in chunks of at most an eighth of the smallest node's data memory (1 to 64 MiB),
+     * so that the nodes' spilling keeps up with a large scatter (a value larger goes alone).
+     */
+    private static List<Map<Location, Object>> chunks(ClientCore core, Map<Location, Object> puts) {
+        long smallest = Long.MAX_VALUE;
+        for (String node : core.topology.nodes()) {
+            long m = core.topology.memory(node);
+            if (m > 0) {
+                smallest = Math.min(smallest, m);
+            }
+        }
+        long most = smallest == Long.MAX_VALUE ? 64L << 20 : Math.max(1L << 20, Math.min(64L << 20, smallest / 8));
+        List<Map<Location, Object>> out = new ArrayList<>();
+        Map<Location, Object> chunk = new HashMap<>();
+        long bytes = 0;
+        for (Map.Entry<Location, Object> p : puts.entrySet()) {
+            long size = Sizes.of(p.getValue());
+            if (!chunk.isEmpty() && bytes + size > most) {
+                out.add(chunk);
+                chunk = new HashMap<>();
+                bytes = 0;
+            }
+            chunk.put(p.getKey(), p.getValue());
+            bytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            out.add(chunk);
+        }
         return out;
     }
 

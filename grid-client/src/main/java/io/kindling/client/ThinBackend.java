@@ -58,6 +58,7 @@ final class ThinBackend implements GridBackend {
     private final ExecutorService calls;
     private final Map<UUID, KindlingService> proxies = new ConcurrentHashMap<>();
     private final Map<UUID, KindlingService> controls = new ConcurrentHashMap<>();
+    private final Map<UUID, KindlingService> reads = new ConcurrentHashMap<>();
 
     ThinBackend(IgniteClient client, IgniteClient batches, String name) {
         this.client = client;
@@ -182,9 +183,55 @@ final class ThinBackend implements GridBackend {
         for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
             Map<AffinityKey<String>, Object> got = await(cache(c.getKey()).getAllAsync(c.getValue()),
                     ClientCore.OPERATION_TIMEOUT_MILLIS, "read values from the cluster");
+            resolveSpilled(got);
             got.forEach((k, v) -> out.put(Location.of(c.getKey(), k), v));
         }
         return out;
+    }
+
+    /**
+     * Replaces each spilled value's stand-in by the value, read through the Kindling service of
+     * the node that wrote it; drops those whose node left (they count as lost).
+     */
+    private void resolveSpilled(Map<AffinityKey<String>, Object> got) {
+        for (java.util.Iterator<Map.Entry<AffinityKey<String>, Object>> i = got.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<AffinityKey<String>, Object> e = i.next();
+            if (!(e.getValue() instanceof io.kindling.grid.Spilled s)) {
+                continue;
+            }
+            if (client.cluster().node(s.nodeId()) == null) {
+                i.remove();
+                continue;
+            }
+            KindlingService proxy = reads.computeIfAbsent(s.nodeId(), id -> client.services(client.cluster()
+                    .forNodeId(id)).serviceProxy(KindlingService.NAME, KindlingService.class,
+                    ClientCore.OPERATION_TIMEOUT_MILLIS));
+            Object value;
+            try {
+                value = proxy.readSpilled(s.id());
+            } catch (RuntimeException failed) {
+                reads.remove(s.nodeId());
+                if (client.cluster().node(s.nodeId()) == null) {
+                    i.remove();
+                    continue;
+                }
+                throw GridErrors.unavailable("read a value that node " + s.node() + " spilled to disk", failed);
+            }
+            if (value == null) {
+                i.remove();
+            } else {
+                e.setValue(value);
+            }
+        }
+    }
+
+    @Override
+    public void makeRoom(long bytes) {
+        try {
+            anyNode.makeRoom(bytes, ClientCore.CONTROL_TIMEOUT_MILLIS - 2_000);
+        } catch (RuntimeException e) {
+            // a node that cannot spill now: the store that follows decides
+        }
     }
 
     @Override

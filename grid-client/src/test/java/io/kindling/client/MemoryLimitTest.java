@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A cluster whose data memory fills up (two node JVMs of 64 MiB each, 8 MiB values): the call
+ * A cluster whose data memory fills up (two node JVMs of 64 MiB each, 8 MiB values, spilling to
+ * disk turned off, as it is for values Java serialization cannot write): the call
  * that would not fit fails with {@link DataMemoryFullException} naming the size and the limit,
  * no node dies, every value accepted before reads back intact, and memory released is usable again.
  */
@@ -30,7 +31,9 @@ class MemoryLimitTest {
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().processes(true).nodes(2).threads(1).dataRegionBytes(REGION).start();
+        // No spilling and no pause: the refusal alone (SpillTest and MemoryPauseTest have the others).
+        cluster = LocalCluster.builder().processes(true).nodes(2).threads(1).dataRegionBytes(REGION)
+                .memory(0.6, 1.0, false).start();
     }
 
     @AfterAll

@@ -65,6 +65,11 @@ public final class DecodedValues {
         return k.stored();
     }
 
+    /** Whether a decoded copy of {@code key} is kept (a task here used it lately), without counting a use. */
+    synchronized boolean holds(AffinityKey<String> key) {
+        return values.containsKey(key);
+    }
+
     /** Keeps {@code stored}, the value under {@code key} in data cache {@code cache}, if it is large enough. */
     void keep(String cache, AffinityKey<String> key, Object stored) {
         keep(cache, key, stored, Sizes.of(stored));

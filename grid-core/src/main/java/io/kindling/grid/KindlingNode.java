@@ -166,6 +166,7 @@ public final class KindlingNode implements LifecycleBean {
             dashboard = null;
         }
         TaskEvents.remove(ignite.name());
+        Spill.of(ignite).close();
         NODES.remove(ignite.name(), this);
     }
 }

@@ -32,6 +32,12 @@ public interface KindlingService {
     /** Runs a function once on this node ({@link NodeRun}); its class must be on the servers' class path. */
     NodeRun.Result runHere(io.kindling.graph.Fn0<?> function);
 
+    /** A value this node spilled ({@link Spill#readLocal}), for a thin client that read its {@link Spilled}. */
+    Object readSpilled(long id);
+
+    /** Asks every server to spill so that {@code bytes} more fit ({@link Spill#makeRoom}), within the bound. */
+    void makeRoom(long bytes, long timeoutMillis);
+
     /** Makes sure the data cache of values with {@code replicas} copies exists ({@link KindlingGrid#dataCacheName}). */
     void createDataCache(int replicas);
 }

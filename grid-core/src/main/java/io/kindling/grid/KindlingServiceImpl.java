@@ -33,7 +33,20 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     @Override
     public void execute() {
         try {
-            while (!cancelled.await(Leases.reaperMillis(), TimeUnit.MILLISECONDS)) {
+            long round = System.nanoTime();
+            while (!cancelled.await(SPILL_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                Spill spill = Spill.of(ignite);
+                try {
+                    if (spill.aboveTarget()) {
+                        spill.makeRoom(0);
+                    }
+                } catch (RuntimeException e) {
+                    // the node is stopping: the loop ends with the service
+                }
+                if (System.nanoTime() - round < TimeUnit.MILLISECONDS.toNanos(Leases.reaperMillis())) {
+                    continue;
+                }
+                round = System.nanoTime();
                 try {
                     Map<String, Integer> reclaimed = Leases.reap(ignite);
                     reclaimed.forEach((client, n) -> KindlingNode.say(ignite, "reclaimed " + n
@@ -41,6 +54,7 @@ public final class KindlingServiceImpl implements Service, KindlingService {
                             + ", whose lease ran out (it died, or lost the cluster for " + Leases.leaseMillis() / 1000 + " s)"));
                     NodeHoldings.publish(ignite);
                     DecodedValues.of(ignite).dropDeleted();
+                    spill.dropDeleted();
                 } catch (RuntimeException e) {
                     // the node is stopping, or a cache is being rebalanced: try again next round
                 }
@@ -49,6 +63,9 @@ public final class KindlingServiceImpl implements Service, KindlingService {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** How often the node looks whether its memory is past the spill threshold. */
+    private static final long SPILL_CHECK_MILLIS = 100;
 
     @Override
     public void cancel() {
@@ -61,6 +78,16 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     @Override
     public Outcomes run(GridBatch batch) {
         return new Outcomes(RunTasks.run(ignite, batch));
+    }
+
+    @Override
+    public Object readSpilled(long id) {
+        return Spill.of(ignite).readLocal(id);
+    }
+
+    @Override
+    public void makeRoom(long bytes, long timeoutMillis) {
+        Spill.makeRoomEverywhere(ignite, bytes, timeoutMillis);
     }
 
     @Override

@@ -73,6 +73,7 @@ public final class NodeConfig {
     private boolean peerClassLoading = true;
     private Path workDirectory;
     private long dataRegionBytes = 1L << 30;
+    private java.util.Map<String, String> memory = java.util.Map.of();
     private int threads = Runtime.getRuntime().availableProcessors();
     private boolean logging = true;
     private Path keyStore;
@@ -136,6 +137,21 @@ public final class NodeConfig {
     /** The most off-heap memory this node's data may take. */
     public NodeConfig dataRegionBytes(long bytes) {
         this.dataRegionBytes = bytes;
+        return this;
+    }
+
+    /**
+     * The fractions of the data memory past which this node spills values to disk and past which
+     * it starts no new batch ({@link Spill}; 0.6 and 0.8 by default, as Dask's {@code target} and
+     * {@code pause}), and whether it spills at all.
+     */
+    public NodeConfig memory(double target, double pause, boolean spill) {
+        if (!(target > 0 && target <= 1 && pause > 0 && pause <= 1)) {
+            throw new IllegalArgumentException("memory fractions must be above 0 and at most 1, not " + target + " and "
+                    + pause);
+        }
+        this.memory = java.util.Map.of(Spill.TARGET, String.valueOf(target), Spill.PAUSE, String.valueOf(pause),
+                Spill.ENABLED, String.valueOf(spill));
         return this;
     }
 
@@ -211,8 +227,10 @@ public final class NodeConfig {
         c.setMetricsLogFrequency(0);
         c.setConnectorConfiguration(null);
         c.setPublicThreadPoolSize(publicPoolSize(Math.max(1, threads)));
-        c.setUserAttributes(java.util.Map.of(THREADS_ATTRIBUTE, String.valueOf(Math.max(1, threads)),
-                Resources.ATTRIBUTE, Resources.format(resources)));
+        java.util.Map<String, Object> attributes = new java.util.HashMap<>(memory);
+        attributes.put(THREADS_ATTRIBUTE, String.valueOf(Math.max(1, threads)));
+        attributes.put(Resources.ATTRIBUTE, Resources.format(resources));
+        c.setUserAttributes(attributes);
         c.setGridLogger(logging ? new Slf4jLogger() : new NullLogger());
         if (workDirectory != null) {
             c.setWorkDirectory(workDirectory.toAbsolutePath().toString());

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  *
  * <p>Options: {@code --name N --discovery-port P --port-range R --communication-port C
  * --thin-port T --threads K --work-dir DIR --data-region-bytes B [--resources SPEC]
+ * [--memory TARGET,PAUSE,SPILL]
  * [--no-peer-class-loading]}.
  */
 public final class NodeMain {
@@ -40,6 +41,10 @@ public final class NodeMain {
                 case "--work-dir" -> config.workDirectory(Path.of(value));
                 case "--data-region-bytes" -> config.dataRegionBytes(Long.parseLong(value));
                 case "--resources" -> config.resources(Resources.parse(value));
+                case "--memory" -> {
+                    String[] m = value.split(",");
+                    config.memory(Double.parseDouble(m[0]), Double.parseDouble(m[1]), Boolean.parseBoolean(m[2]));
+                }
                 case "--no-peer-class-loading" -> {
                     config.peerClassLoading(false);
                     continue;

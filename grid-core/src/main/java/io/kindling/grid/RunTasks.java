@@ -43,6 +43,8 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
     private static final long serialVersionUID = 2L;
     /** Values estimated below this many bytes travel back inside the outcome. */
     public static final long INLINE_BYTES = 64 * 1024;
+    /** The longest a task waits for a spilled input from the node that wrote it. */
+    private static final long SPILL_READ_MILLIS = 120_000;
 
     private final GridBatch batch;
 
@@ -127,6 +129,8 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             }
         }
         Map<AffinityKey<String>, Object> inputs = new HashMap<>();
+        // A node past its pause threshold starts nothing new until memory frees (Spill).
+        Spill.of(ignite).awaitRoom();
         DecodedValues decoded = DecodedValues.of(ignite);
         if (!fetch.isEmpty()) {
             decoded.sweepIfLarge();
@@ -148,6 +152,7 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
                 continue;
             }
             Map<AffinityKey<String>, Object> got = KindlingGrid.dataCache(ignite, f.getKey()).getAll(read);
+            Spill.resolveAll(ignite, got, SPILL_READ_MILLIS);
             inputs.putAll(got);
             got.forEach((k, v) -> decoded.keep(f.getKey(), k, v));
         }
@@ -219,65 +224,97 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
      * cannot marshal, such as a lambda that is not serializable), the values are written one by
      * one, so that only the tasks whose values cannot be stored fail; returns their errors, by
      * cache key. (A value the cache can store can also travel back inside its outcome: the same
-     * marshaller writes both.)
+     * marshaller writes both.) Values that do not fit in the node's memory are written after
+     * the node has spilled others to disk ({@link Spill}), those just written included, for as
+     * long as spilling frees memory; the rest fail with {@link DataMemoryFullException}.
      */
     static Map<AffinityKey<String>, RuntimeException> store(Ignite ignite,
             Map<String, Map<AffinityKey<String>, Object>> results) {
         Map<AffinityKey<String>, RuntimeException> failed = new HashMap<>();
         for (Map.Entry<String, Map<AffinityKey<String>, Object>> r : results.entrySet()) {
-            if (r.getValue().isEmpty()) {
+            Map<AffinityKey<String>, Object> all = r.getValue();
+            if (all.isEmpty()) {
                 continue;
             }
             IgniteCache<AffinityKey<String>, Object> cache = KindlingGrid.dataCache(ignite, r.getKey());
-            long[] sizes = new long[r.getValue().size()];
-            int n = 0;
-            for (Object v : r.getValue().values()) {
-                sizes[n++] = Sizes.of(v);
+            Map<AffinityKey<String>, Long> sizes = new HashMap<>();
+            for (Map.Entry<AffinityKey<String>, Object> v : all.entrySet()) {
+                sizes.put(v.getKey(), Sizes.of(v.getValue()));
             }
-            Map<AffinityKey<String>, Object> values = fitting(ignite, r.getValue(), sizes, failed);
-            try {
-                cache.putAll(values);
-                if (values == r.getValue()) {
-                    // (Not when memory is short: then nothing more is kept decoded either.)
-                    DecodedValues decoded = DecodedValues.of(ignite);
-                    int i = 0;
-                    for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
-                        decoded.keep(r.getKey(), v.getKey(), v.getValue(), sizes[i++]);
-                    }
-                }
-            } catch (RuntimeException all) {
+            Map<AffinityKey<String>, RuntimeException> refused = new java.util.LinkedHashMap<>();
+            Map<AffinityKey<String>, Object> values = fitting(ignite, all, sizes, refused);
+            put(cache, values, failed);
+            if (values == all) {
+                // (Not when memory is short: then nothing more is kept decoded either.)
+                DecodedValues decoded = DecodedValues.of(ignite);
                 for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
-                    try {
-                        cache.put(v.getKey(), v.getValue());
-                    } catch (RuntimeException one) {
-                        failed.put(v.getKey(), one);
-                    }
+                    decoded.keep(r.getKey(), v.getKey(), v.getValue(), sizes.get(v.getKey()));
                 }
             }
+            while (!refused.isEmpty()) {
+                Map<AffinityKey<String>, Object> again = new java.util.LinkedHashMap<>();
+                long bytes = 0;
+                for (AffinityKey<String> k : refused.keySet()) {
+                    again.put(k, all.get(k));
+                    bytes += sizes.get(k);
+                }
+                if (Spill.of(ignite).makeRoom(bytes) == 0) {
+                    break;
+                }
+                refused.clear();
+                values = fitting(ignite, again, sizes, refused);
+                put(cache, values, failed);
+                if (values.isEmpty()) {
+                    break;
+                }
+            }
+            failed.putAll(refused);
         }
         return failed;
     }
 
+    /** One {@code putAll}, or one put per value if that fails, each failure in {@code failed}. */
+    private static void put(IgniteCache<AffinityKey<String>, Object> cache, Map<AffinityKey<String>, Object> values,
+            Map<AffinityKey<String>, RuntimeException> failed) {
+        if (values.isEmpty()) {
+            return;
+        }
+        try {
+            cache.putAll(values);
+        } catch (RuntimeException all) {
+            for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
+                try {
+                    cache.put(v.getKey(), v.getValue());
+                } catch (RuntimeException one) {
+                    failed.put(v.getKey(), one);
+                }
+            }
+        }
+    }
+
     /**
-     * The values of {@code results} (of sizes {@code sizes}, in the map's order) that fit in this
-     * node's data memory: {@code results} itself when all do; otherwise each of the others gets a
-     * {@link DataMemoryFullException} in {@code failed}, so that its task fails instead of the
-     * region filling (which Ignite takes for a critical failure).
+     * The values of {@code results} (of sizes {@code sizes}) that fit in this node's data memory,
+     * once the node has spilled what it can: {@code results} itself when all do; otherwise each
+     * of the others gets a {@link DataMemoryFullException} in {@code refused}, so that its task
+     * fails instead of the region filling (which Ignite takes for a critical failure).
      */
     private static Map<AffinityKey<String>, Object> fitting(Ignite ignite, Map<AffinityKey<String>, Object> results,
-            long[] sizes, Map<AffinityKey<String>, RuntimeException> failed) {
+            Map<AffinityKey<String>, Long> sizes, Map<AffinityKey<String>, RuntimeException> refused) {
         long total = 0;
-        for (long size : sizes) {
-            total += size;
+        for (AffinityKey<String> k : results.keySet()) {
+            total += sizes.get(k);
         }
+        if (DataMemory.refusal(ignite, "", total, 0) == null) {
+            return results;
+        }
+        Spill.of(ignite).makeRoom(total);
         if (DataMemory.refusal(ignite, "", total, 0) == null) {
             return results;
         }
         Map<AffinityKey<String>, Object> fit = new java.util.LinkedHashMap<>();
         long taken = 0;
-        int i = 0;
         for (Map.Entry<AffinityKey<String>, Object> v : results.entrySet()) {
-            long size = sizes[i++];
+            long size = sizes.get(v.getKey());
             String storage = v.getKey().key();
             String key = storage.contains("#") ? storage.substring(0, storage.indexOf('#')) : storage;
             String refusal = DataMemory.refusal(ignite, "the value of task '" + key + "'", size, taken);
@@ -285,7 +322,7 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
                 fit.put(v.getKey(), v.getValue());
                 taken += size;
             } else {
-                failed.put(v.getKey(), new DataMemoryFullException(refusal));
+                refused.put(v.getKey(), new DataMemoryFullException(refusal));
             }
         }
         return fit;

@@ -85,6 +85,9 @@ final class ClusterView {
             w.put("threads", r.threads);
             w.put("memoryBytes", r.memoryBytes);
             w.put("memoryLimitBytes", r.memoryLimitBytes);
+            w.put("spilledBytes", r.spilledBytes);
+            w.put("spilledValues", r.spilledValues);
+            w.put("paused", r.paused);
             w.put("keys", r.keys);
             w.put("running", r.running.size());
             w.put("stuck", r.stuck.size());

@@ -29,7 +29,8 @@ import java.util.Map;
  * {@code DataRegionMetrics.getTotalUsedSize}, which Ignite keeps even with region metrics off):
  * pages in use, so it includes about 1 MB of empty-partition overhead and shrinks when data is
  * deleted; its limit is the region's configured maximum. "Keys" are the data cache's primary
- * entries on the node.
+ * entries on the node. "Spilled" is what the node wrote to disk past its memory target, and
+ * "paused" says that it waits for memory before it starts more tasks, as on Dask's dashboard.
  */
 final class NodeReport implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,6 +41,10 @@ final class NodeReport implements Serializable {
     long keys;
     long memoryBytes;
     long memoryLimitBytes;
+    /** Values the node wrote to disk ({@link io.kindling.grid.Spill}), and whether it waits for memory. */
+    long spilledBytes;
+    int spilledValues;
+    boolean paused;
     long heapUsedBytes;
     long heapMaxBytes;
     double cpuLoad;
@@ -70,6 +75,10 @@ final class NodeReport implements Serializable {
             String region = cache == null ? null : regionName(ignite, cache);
             r.memoryBytes = region == null ? 0 : regionUsedBytes(ignite, region);
             r.memoryLimitBytes = region == null ? 0 : regionMaxBytes(ignite, region);
+            io.kindling.grid.Spill spill = io.kindling.grid.Spill.of(ignite);
+            r.spilledBytes = spill.spilledBytes();
+            r.spilledValues = spill.spilledValues();
+            r.paused = spill.paused();
             ClusterMetrics metrics = local.metrics();
             r.heapUsedBytes = metrics.getHeapMemoryUsed();
             r.heapMaxBytes = metrics.getHeapMemoryMaximum();
