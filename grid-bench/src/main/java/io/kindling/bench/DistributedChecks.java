@@ -47,8 +47,15 @@ final class DistributedChecks {
                 dask = Double.parseDouble(f.get("seconds"));
             }
         }
+        check("dist_memory_pressure", "intact", count(ours, "dist_memory_pressure", "intact"), ">=",
+                count(ours, "dist_memory_pressure", "values"), "every value scattered past the memory limit reads back intact");
         check("dist_scatter", "seconds", number(ours, "dist_scatter", "seconds"), "<=", dask,
                 dask == null ? "bound = Dask's dist_scatter seconds: the reference did not run" : "bound = Dask's dist_scatter seconds");
+    }
+
+    private static Double count(Map<String, Map<String, Object>> lines, String c, String field) {
+        Map<String, Object> l = lines.get(c);
+        return l != null && l.get(field) instanceof Number n ? n.doubleValue() : null;
     }
 
     /** One check line; {@code held} is null when the figure or the bound is missing. */
