@@ -47,7 +47,7 @@ public final class DelayedCall {
 
     /** Calls made with this option get keys {@code name-token}. */
     public DelayedCall name(String name) {
-        Key.of(name, 0);
+        Key.of(name, 0, 0);
         return new DelayedCall(pure, key, name);
     }
 
@@ -80,7 +80,7 @@ public final class DelayedCall {
     public <T> Delayed<T> value(T value) {
         Arguments arguments = new Arguments();
         Object converted = arguments.convert(value, "the value");
-        Key k = key != null ? Key.of(key) : Key.of(name != null ? name : typeName(value), Tokens.ofValue(converted));
+        Key k = key != null ? Key.of(key) : Tokens.ofValue(name != null ? name : typeName(value), converted);
         return new Delayed<>(Task.of(k, (Fn1<Object, Object>) DelayedCall::identity, converted), arguments.parents());
     }
 
@@ -94,15 +94,15 @@ public final class DelayedCall {
         }
         Arguments arguments = new Arguments();
         Object[] args = arguments.convertAll(raw);
-        Key k = keyFor(Tokens.functionName(fn), () -> Tokens.pure(fn, args));
-        return new Delayed<>(Task.of(k, fn, args), arguments.parents());
+        return new Delayed<>(Task.of(keyFor(fn, args), fn, args), arguments.parents());
     }
 
-    private Key keyFor(String functionName, java.util.function.LongSupplier pureToken) {
+    private Key keyFor(Fn fn, Object[] args) {
         if (key != null) {
             return Key.of(key);
         }
-        return Key.of(name != null ? name : functionName, pure ? pureToken.getAsLong() : Tokens.unique());
+        String n = name != null ? name : Tokens.functionName(fn);
+        return pure ? Tokens.pure(n, fn, args) : Tokens.unique(n);
     }
 
     private static String typeName(Object value) {

@@ -22,7 +22,7 @@ class DelayedTest {
         Delayed<Integer> a = delayed(Ops::inc, 1);
         Delayed<Integer> b = delayed(Ops::inc, 1);
         assertEquals("inc", a.key().name());
-        assertTrue(a.key().toString().matches("inc-[0-9a-f]{16}"), a.key().toString());
+        assertTrue(a.key().toString().matches("inc-[0-9a-f]{32}"), a.key().toString());
         assertNotEquals(a.key(), b.key());
     }
 

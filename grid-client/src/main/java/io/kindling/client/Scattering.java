@@ -45,7 +45,7 @@ final class Scattering {
         int first = NEXT.getAndAdd(values.size());
         for (int i = 0; i < values.size(); i++) {
             T v = values.get(i);
-            Key k = Key.of(typeName(v), hash ? Tokens.ofValue(v) : Tokens.unique());
+            Key k = hash ? Tokens.ofValue(typeName(v), v) : Tokens.unique(typeName(v));
             int partition = turns.isEmpty() ? Math.floorMod(k.hashCode(), KindlingGrid.PARTITIONS)
                     : core.topology.partitionOn(turns.get(Math.floorMod(first + i, turns.size())), k.hashCode());
             Location l = new Location(cache, core.storageName(k), partition);

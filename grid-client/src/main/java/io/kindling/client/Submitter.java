@@ -315,8 +315,8 @@ public final class Submitter {
                 }
                 args[i] = References.replace(raw[i], this::keyOf, "argument " + (i + 1));
             }
-            Key k = explicitKey != null ? Key.of(explicitKey)
-                    : Key.of(name != null ? name : Tokens.functionName(fn), pure ? Tokens.pure(fn, args) : Tokens.unique());
+            String n = name != null ? name : Tokens.functionName(fn);
+            Key k = explicitKey != null ? Key.of(explicitKey) : pure ? Tokens.pure(n, fn, args) : Tokens.unique(n);
             tasks.add(Task.of(k, fn, args));
             return k;
         }

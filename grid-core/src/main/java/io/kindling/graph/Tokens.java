@@ -17,17 +17,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Names and tokens for keys, as Dask's {@code tokenize} and {@code funcname}.
  *
- * <p>A pure call's token is a 64-bit hash of what the function is (for a lambda or method
+ * <p>A pure call's token is a 128-bit hash, as Dask's tokens are, of what the function is (for a lambda or method
  * reference: its class, method, signature and captured values) and of its arguments' contents:
  * numbers, strings, enums, keys, lists, maps and arrays by value; other serializable objects by
  * their serialized bytes. An argument that cannot be serialized has no content to hash, so the
- * call gets a unique token, as an impure call does.
+ * call gets a unique token, as an impure call does. A scattered value's token hashes its content
+ * the same way.
  *
- * <p>A unique token is SplitMix64 over a per-JVM random seed and a counter: unique within the
- * JVM, and unlikely to meet another JVM's (clients of one cluster share the key space).
+ * <p>A unique token is SplitMix64 over a per-JVM random seed and a counter in its upper half and
+ * over a second per-JVM random seed in its lower half: unique within the JVM, and unlikely to meet
+ * another JVM's (clients of one cluster share the key space).
  */
 public final class Tokens {
-    private static final AtomicLong COUNTER = new AtomicLong(new SecureRandom().nextLong());
+    private static final SecureRandom SEEDS = new SecureRandom();
+    private static final AtomicLong COUNTER = new AtomicLong(SEEDS.nextLong());
+    private static final long SALT = SEEDS.nextLong();
     private static final ClassValue<FunctionInfo> FUNCTIONS = new ClassValue<>() {
         @Override
         protected FunctionInfo computeValue(Class<?> type) {
@@ -41,9 +45,15 @@ public final class Tokens {
     /** Per thread: the last function {@link #pure} hashed (weakly), and the hash state after it. */
     private static final ThreadLocal<Object[]> LAST_FUNCTION = ThreadLocal.withInitial(() -> new Object[2]);
 
-    /** A fresh token, never handed out before in this JVM. */
+    /** A fresh 64-bit id, never handed out before in this JVM (for names of clients and storage, not keys). */
     public static long unique() {
         return mix(COUNTER.addAndGet(0x9E3779B97F4A7C15L));
+    }
+
+    /** A key {@code name-token} with a fresh 128-bit token, never handed out before in this JVM. */
+    public static Key unique(String name) {
+        long c = COUNTER.addAndGet(0x9E3779B97F4A7C15L);
+        return Key.of(name, mix(c), mix(c ^ SALT));
     }
 
     /**
@@ -60,40 +70,40 @@ public final class Tokens {
     }
 
     /**
-     * The deterministic token of {@code function(arguments...)}, or a unique one when some part
-     * cannot be hashed by content.
+     * The key {@code name-token} of {@code function(arguments...)}: its token is deterministic, or
+     * unique when some part cannot be hashed by content.
      */
-    public static long pure(Fn function, Object[] arguments) {
+    public static Key pure(String name, Fn function, Object[] arguments) {
         Hasher h = new Hasher();
         try {
             // A map hashes the same function for every item: the hash of the function part is kept
             // for the last function this thread hashed (reading a lambda takes a reflective call).
             Object[] last = LAST_FUNCTION.get();
             if (last[0] instanceof java.lang.ref.WeakReference<?> seen && seen.get() == function) {
-                h.h = (Long) last[1];
+                h.restore((long[]) last[1]);
             } else {
                 h.function(function);
                 last[0] = new java.lang.ref.WeakReference<>(function);
-                last[1] = h.h;
+                last[1] = h.state();
             }
             for (Object a : arguments) {
                 h.value(a);
             }
         } catch (NotHashable e) {
-            return unique();
+            return unique(name);
         }
-        return h.finish();
+        return h.key(name);
     }
 
-    /** The deterministic token of a value, or a unique one when it cannot be hashed by content. */
-    public static long ofValue(Object value) {
+    /** The key {@code name-token} of a value: by its content, or unique when it cannot be hashed by content. */
+    public static Key ofValue(String name, Object value) {
         Hasher h = new Hasher();
         try {
             h.value(value);
         } catch (NotHashable e) {
-            return unique();
+            return unique(name);
         }
-        return h.finish();
+        return h.key(name);
     }
 
     static long mix(long z) {
@@ -212,12 +222,35 @@ public final class Tokens {
         }
     }
 
-    /** Feeds values into a 64-bit hash, tagging each kind so that 1, 1L and "1" differ. */
+    /**
+     * Feeds values into a 128-bit hash, tagging each kind so that 1, 1L and "1" differ. Each 64-bit
+     * word goes into two lanes with different multipliers and rotations, each lane stirred by the
+     * other (the round of MurmurHash3's x64 128-bit variant); the end mixes both lanes and the count
+     * of words.
+     */
     private static final class Hasher {
-        private long h = 0x243F6A8885A308D3L;
+        private static final long C1 = 0x87C37B91114253D5L;
+        private static final long C2 = 0x4CF5AD432745937FL;
+        private long h1 = 0x243F6A8885A308D3L;
+        private long h2 = 0x13198A2E03707344L;
+        private long words;
 
         void add(long v) {
-            h = mix(h ^ v) + 0x9E3779B97F4A7C15L;
+            h1 ^= Long.rotateLeft(v * C1, 31) * C2;
+            h1 = (Long.rotateLeft(h1, 27) + h2) * 5 + 0x52DCE729;
+            h2 ^= Long.rotateLeft(v * C2, 33) * C1;
+            h2 = (Long.rotateLeft(h2, 31) + h1) * 5 + 0x38495AB5;
+            words++;
+        }
+
+        long[] state() {
+            return new long[] {h1, h2, words};
+        }
+
+        void restore(long[] state) {
+            h1 = state[0];
+            h2 = state[1];
+            words = state[2];
         }
 
         void add(String s) {
@@ -227,8 +260,22 @@ public final class Tokens {
             }
         }
 
-        long finish() {
-            return mix(h);
+        /** The upper and lower 64 bits of the hash. */
+        long[] digest() {
+            long a = h1 ^ words;
+            long b = h2 ^ words;
+            a += b;
+            b += a;
+            a = mix(a);
+            b = mix(b);
+            a += b;
+            b += a;
+            return new long[] {a, b};
+        }
+
+        Key key(String name) {
+            long[] d = digest();
+            return Key.of(name, d[0], d[1]);
         }
 
         void function(Fn function) throws NotHashable {
@@ -302,13 +349,17 @@ public final class Tokens {
                 // Equal sets hash alike whatever their iteration order: a sum of element hashes.
                 add(34);
                 add(set.size());
-                long sum = 0;
+                long high = 0;
+                long low = 0;
                 for (Object e : set) {
                     Hasher element = new Hasher();
                     element.value(e);
-                    sum += element.finish();
+                    long[] d = element.digest();
+                    high += d[0];
+                    low += d[1];
                 }
-                add(sum);
+                add(high);
+                add(low);
             } else if (v instanceof Map<?, ?> map) {
                 add(22);
                 add(map.size());

@@ -96,7 +96,8 @@ final class Columns implements Serializable {
             if (k != null) {
                 writeBoolean(k.hasToken());
                 if (k.hasToken()) {
-                    writeLong(k.token());
+                    writeLong(k.tokenHigh());
+                    writeLong(k.tokenLow());
                 }
             }
         }
@@ -164,7 +165,7 @@ final class Columns implements Serializable {
             if (name == null) {
                 return null;
             }
-            return readBoolean() ? Key.of(name, readLong()) : Key.of(name);
+            return readBoolean() ? Key.of(name, readLong(), readLong()) : Key.of(name);
         }
     }
 }

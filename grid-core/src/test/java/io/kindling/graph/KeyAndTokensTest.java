@@ -12,12 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class KeyAndTokensTest {
     @Test
     void key_text_roundTrips() {
-        Key k = Key.of("inc", 0x0123456789abcdefL);
-        assertEquals("inc-0123456789abcdef", k.toString());
+        Key k = Key.of("inc", 0x0123456789abcdefL, 0xfedcba9876543210L);
+        assertEquals("inc-0123456789abcdeffedcba9876543210", k.toString());
         assertEquals(k, Key.of(k.toString()));
+        assertEquals(0x0123456789abcdefL, Key.of(k.toString()).tokenHigh());
+        // 16 hex digits are not a token: such text is a plain key, printed as given.
+        assertEquals(false, Key.of("inc-0123456789abcdef").hasToken());
+        assertEquals("inc-0123456789abcdef", Key.of("inc-0123456789abcdef").toString());
         assertEquals(Key.of("x-y"), Key.of("x-y"));
         assertEquals("x-y", Key.of("x-y").toString());
-        Key negative = Key.of("add", -5L);
+        Key negative = Key.of("add", -5L, -6L);
         assertEquals(negative, Key.of(negative.toString()));
     }
 
@@ -38,16 +42,16 @@ class KeyAndTokensTest {
     void pure_sameCall_sameToken() {
         Fn2<Integer, Integer, Integer> add = Ops::add;
         Fn2<Integer, Integer, Integer> add2 = Ops::add;
-        assertEquals(Tokens.pure(add, new Object[] {1, 2}), Tokens.pure(add2, new Object[] {1, 2}));
-        assertNotEquals(Tokens.pure(add, new Object[] {1, 2}), Tokens.pure(add, new Object[] {2, 1}));
-        assertNotEquals(Tokens.pure(add, new Object[] {1, 2}), Tokens.pure(add, new Object[] {1L, 2}));
-        assertEquals(Tokens.pure(add, new Object[] {List.of(1, 2), 3}), Tokens.pure(add, new Object[] {List.of(1, 2), 3}));
+        assertEquals(Tokens.pure("f", add, new Object[] {1, 2}), Tokens.pure("f", add2, new Object[] {1, 2}));
+        assertNotEquals(Tokens.pure("f", add, new Object[] {1, 2}), Tokens.pure("f", add, new Object[] {2, 1}));
+        assertNotEquals(Tokens.pure("f", add, new Object[] {1, 2}), Tokens.pure("f", add, new Object[] {1L, 2}));
+        assertEquals(Tokens.pure("f", add, new Object[] {List.of(1, 2), 3}), Tokens.pure("f", add, new Object[] {List.of(1, 2), 3}));
     }
 
     @Test
     void pure_capturedValues_partOfToken() {
-        assertNotEquals(Tokens.pure(adder(1), new Object[] {5}), Tokens.pure(adder(2), new Object[] {5}));
-        assertEquals(Tokens.pure(adder(1), new Object[] {5}), Tokens.pure(adder(1), new Object[] {5}));
+        assertNotEquals(Tokens.pure("f", adder(1), new Object[] {5}), Tokens.pure("f", adder(2), new Object[] {5}));
+        assertEquals(Tokens.pure("f", adder(1), new Object[] {5}), Tokens.pure("f", adder(1), new Object[] {5}));
     }
 
     private static Fn1<Integer, Integer> adder(int n) {
@@ -58,14 +62,41 @@ class KeyAndTokensTest {
     void pure_unserializableArgument_uniqueToken() {
         Fn1<Object, Object> id = x -> x;
         Object thing = new Object();
-        assertNotEquals(Tokens.pure(id, new Object[] {thing}), Tokens.pure(id, new Object[] {thing}));
+        assertNotEquals(Tokens.pure("f", id, new Object[] {thing}), Tokens.pure("f", id, new Object[] {thing}));
     }
 
     @Test
     void unique_neverRepeats() {
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        java.util.Set<Key> seen = new java.util.HashSet<>();
+        java.util.Set<Long> lows = new java.util.HashSet<>();
         for (int i = 0; i < 100_000; i++) {
-            assertEquals(true, seen.add(Tokens.unique()));
+            Key k = Tokens.unique("k");
+            assertEquals(true, seen.add(k));
+            assertEquals(true, lows.add(k.tokenLow()), "the lower half varies too");
         }
+    }
+
+    @Test
+    void ofValue_tokenHas128BitsThatBothVary() {
+        java.util.Set<Long> highs = new java.util.HashSet<>();
+        java.util.Set<Long> lows = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            Key k = Tokens.ofValue("integer", i);
+            highs.add(k.tokenHigh());
+            lows.add(k.tokenLow());
+            assertEquals(Key.TOKEN_DIGITS, k.toString().length() - "integer-".length());
+        }
+        assertEquals(100_000, highs.size());
+        assertEquals(100_000, lows.size());
+        assertEquals(Tokens.ofValue("v", new double[] {1, 2}), Tokens.ofValue("v", new double[] {1, 2}));
+        assertNotEquals(Tokens.ofValue("v", new double[] {1, 2}), Tokens.ofValue("v", new double[] {2, 1}));
+    }
+
+    @Test
+    void ofValue_setsHashAlikeInAnyOrder() {
+        java.util.Set<Integer> forward = new java.util.LinkedHashSet<>(List.of(1, 2, 3));
+        java.util.Set<Integer> backward = new java.util.LinkedHashSet<>(List.of(3, 2, 1));
+        assertEquals(Tokens.ofValue("s", forward), Tokens.ofValue("s", backward));
+        assertNotEquals(Tokens.ofValue("s", forward), Tokens.ofValue("s", java.util.Set.of(1, 2, 4)));
     }
 }

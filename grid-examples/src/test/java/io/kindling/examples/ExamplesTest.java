@@ -29,8 +29,8 @@ class ExamplesTest {
             "delayed add\\(inc\\(6\\), dec\\(7\\)\\), computed: 13", "submit\\(inc, 1\\): 2",
             "map\\(inc, \\[1\\.\\.5\\]\\): \\[2, 3, 4, 5, 6\\]", "submit\\(sum, those futures\\): 20",
             "compute\\(the delayed add\\): 13",
-            "scatter\\(\\[1, 2, 3\\]\\): \\[Future\\('integer-[0-9a-f]{16}', finished\\), Future\\('integer-[0-9a-f]{16}', finished\\), "
-                    + "Future\\('integer-[0-9a-f]{16}', finished\\)\\]");
+            "scatter\\(\\[1, 2, 3\\]\\): \\[Future\\('integer-[0-9a-f]{32}', finished\\), Future\\('integer-[0-9a-f]{32}', finished\\), "
+                    + "Future\\('integer-[0-9a-f]{32}', finished\\)\\]");
     private static final Map<String, List<String>> EXPECTED = Map.of(
             "Tutorial", TUTORIAL,
             "ThinTutorial", TUTORIAL,

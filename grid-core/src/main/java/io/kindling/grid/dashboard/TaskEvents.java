@@ -62,7 +62,8 @@ public final class TaskEvents {
     private final AtomicLong next = new AtomicLong();
     private final long[] sequences = new long[CAPACITY];
     private final String[] names = new String[CAPACITY];
-    private final long[] tokens = new long[CAPACITY];
+    private final long[] tokensHigh = new long[CAPACITY];
+    private final long[] tokensLow = new long[CAPACITY];
     private final byte[] flags = new byte[CAPACITY];
     private final String[] functions = new String[CAPACITY];
     private final String[] threads = new String[CAPACITY];
@@ -167,9 +168,8 @@ public final class TaskEvents {
             }
             current = null;
             Key key = e.key();
-            boolean tokenized = key.token() != 0 || !key.equals(Key.of(key.name()));
-            record(canonical(key.name()), key.token(), tokenized, e.function(), thread, e.startMillis(),
-                    durationNanos, ok, inputs);
+            record(canonical(key.name()), key.tokenHigh(), key.tokenLow(), key.hasToken(), e.function(), thread,
+                    e.startMillis(), durationNanos, ok, inputs);
             FunctionCounts c = counts(e.function());
             (ok ? c.done : c.erred).increment();
             c.nanos.add(durationNanos);
@@ -206,14 +206,15 @@ public final class TaskEvents {
         return known != null ? known : name;
     }
 
-    private void record(String name, long token, boolean tokenized, String function, String thread, long start,
-            long duration, boolean ok, Key[] inputs) {
+    private void record(String name, long tokenHigh, long tokenLow, boolean tokenized, String function,
+            String thread, long start, long duration, boolean ok, Key[] inputs) {
         long sequence = next.getAndIncrement();
         int i = (int) (sequence & MASK);
         SEQUENCE.setOpaque(sequences, i, -1L);
         VarHandle.storeStoreFence();
         names[i] = name;
-        tokens[i] = token;
+        tokensHigh[i] = tokenHigh;
+        tokensLow[i] = tokenLow;
         flags[i] = (byte) ((ok ? OK : 0) | (tokenized ? TOKENIZED : 0));
         functions[i] = function;
         threads[i] = thread;
@@ -273,7 +274,8 @@ public final class TaskEvents {
             return null;
         }
         String name = names[i];
-        long token = tokens[i];
+        long tokenHigh = tokensHigh[i];
+        long tokenLow = tokensLow[i];
         byte flag = flags[i];
         String function = functions[i];
         String thread = threads[i];
@@ -294,7 +296,7 @@ public final class TaskEvents {
                 }
             }
         }
-        Key key = (flag & TOKENIZED) != 0 ? Key.of(name, token) : Key.of(name);
+        Key key = (flag & TOKENIZED) != 0 ? Key.of(name, tokenHigh, tokenLow) : Key.of(name);
         return new TaskEvent(key, function, node, thread, start, duration, (flag & OK) != 0, inputs, s);
     }
 
