@@ -377,27 +377,31 @@ public final class Tokens {
             } else if (v instanceof double[] a) {
                 add(30);
                 add(a.length);
+                Words w = new Words(a.length);
                 for (double d : a) {
-                    add(Double.doubleToLongBits(d));
+                    w.put(Double.doubleToLongBits(d));
                 }
+                w.into(this);
             } else if (v instanceof long[] a) {
                 add(31);
                 add(a.length);
+                Words w = new Words(a.length);
                 for (long l : a) {
-                    add(l);
+                    w.put(l);
                 }
+                w.into(this);
             } else if (v instanceof int[] a) {
                 add(32);
                 add(a.length);
+                Words w = new Words(a.length);
                 for (int i : a) {
-                    add(i);
+                    w.put(i);
                 }
+                w.into(this);
             } else if (v instanceof byte[] a) {
                 add(33);
                 add(a.length);
-                for (byte b : a) {
-                    add(b);
-                }
+                bytes(a, a.length);
             } else if (v instanceof Class<?> c) {
                 add(24);
                 add(c.getName());
@@ -417,17 +421,95 @@ public final class Tokens {
             } catch (IOException e) {
                 throw new NotHashable();
             }
-            byte[] b = bytes.toByteArray();
-            add(b.length);
-            long word = 0;
-            for (int i = 0; i < b.length; i++) {
-                word = (word << 8) | (b[i] & 0xFF);
-                if ((i & 7) == 7) {
-                    add(word);
-                    word = 0;
-                }
+            add(bytes.size());
+            bytes(bytes.toByteArray(), bytes.size());
+        }
+
+        /** {@code n} bytes of {@code b}, eight to a word (little-endian; the last word zero-padded). */
+        private void bytes(byte[] b, int n) {
+            Words w = new Words(n / 8 + 1);
+            int whole = n & ~7;
+            for (int i = 0; i < whole; i += 8) {
+                w.put((long) LONGS.get(b, i));
             }
-            add(word);
+            long last = 0;
+            for (int i = whole; i < n; i++) {
+                last |= (b[i] & 0xFFL) << (8 * (i - whole));
+            }
+            w.put(last);
+            w.into(this);
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The words of a large array, hashed four at a time into two independent 128-bit states (each
+     * taking two words per round, MurmurHash3's x64 128-bit round), so that the processor works
+     * on both at once: a few times faster than one word at a time through {@link Hasher#add}.
+     * Both states then go into the hasher, with the count of words.
+     */
+    private static final class Words {
+        private static final long C1 = 0x87C37B91114253D5L;
+        private static final long C2 = 0x4CF5AD432745937FL;
+        private final long[] buffer;
+        private int n;
+        private long count;
+        private long a1 = 0x452821E638D01377L;
+        private long a2 = 0xBE5466CF34E90C6CL;
+        private long b1 = 0xC0AC29B7C97C50DDL;
+        private long b2 = 0x3F84D5B5B5470917L;
+
+        /** For about {@code words} words: the buffer takes at most 1,024 of them (8 KiB). */
+        Words(int words) {
+            buffer = new long[Math.min(1024, (Math.max(words, 1) + 3) & ~3)];
+        }
+
+        void put(long word) {
+            buffer[n++] = word;
+            if (n == buffer.length) {
+                absorb();
+            }
+        }
+
+        /** Hashes the buffer (its length a multiple of four, zeros padding the last round). */
+        private void absorb() {
+            while ((n & 3) != 0) {
+                buffer[n++] = 0;
+            }
+            long x1 = a1;
+            long x2 = a2;
+            long y1 = b1;
+            long y2 = b2;
+            long[] w = buffer;
+            for (int i = 0; i < n; i += 4) {
+                x1 ^= Long.rotateLeft(w[i] * C1, 31) * C2;
+                x1 = (Long.rotateLeft(x1, 27) + x2) * 5 + 0x52DCE729;
+                x2 ^= Long.rotateLeft(w[i + 1] * C2, 33) * C1;
+                x2 = (Long.rotateLeft(x2, 31) + x1) * 5 + 0x38495AB5;
+                y1 ^= Long.rotateLeft(w[i + 2] * C1, 31) * C2;
+                y1 = (Long.rotateLeft(y1, 27) + y2) * 5 + 0x52DCE729;
+                y2 ^= Long.rotateLeft(w[i + 3] * C2, 33) * C1;
+                y2 = (Long.rotateLeft(y2, 31) + y1) * 5 + 0x38495AB5;
+            }
+            a1 = x1;
+            a2 = x2;
+            b1 = y1;
+            b2 = y2;
+            count += n;
+            n = 0;
+        }
+
+        void into(Hasher h) {
+            if (n > 0) {
+                absorb();
+            }
+            h.add(count);
+            h.add(a1);
+            h.add(a2);
+            h.add(b1);
+            h.add(b2);
         }
     }
 }
