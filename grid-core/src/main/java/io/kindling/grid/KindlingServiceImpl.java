@@ -33,6 +33,11 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     @Override
     public void execute() {
         try {
+            int orphans = Spill.of(ignite).sweepOrphans();
+            if (orphans > 0) {
+                KindlingNode.say(ignite, "deleted the spill directories of " + orphans
+                        + (orphans == 1 ? " node" : " nodes") + " that died without deleting them");
+            }
             long round = System.nanoTime();
             while (!cancelled.await(SPILL_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
                 Spill spill = Spill.of(ignite);

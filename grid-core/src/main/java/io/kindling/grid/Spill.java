@@ -21,9 +21,12 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -55,7 +58,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Lifetime: a file lives while its stand-in is in the cache: each reaper round deletes the
  * files whose value was released ({@link #dropDeleted}); the node's directory goes with the node
  * ({@link #close}). A node that dies takes its files with it, as it takes its memory: such values
- * are lost, and clients recompute them from their tasks or say which they cannot.
+ * are lost, and clients recompute them from their tasks or say which they cannot. Its directory
+ * stays behind (a killed process deletes nothing): the next node to start over the same spill
+ * directory deletes it, knowing it for an orphan because no process holds the lock on its owner
+ * file any more ({@link #sweepOrphans}).
  *
  * <p>Settings (system properties of the node JVM): {@code kindling.memory.target} and
  * {@code kindling.memory.pause} (fractions of the data region), {@code kindling.memory.pause.millis}
@@ -278,15 +284,101 @@ public final class Spill {
             throw new IOException("the node stops");
         }
         if (dir == null) {
-            String given = System.getProperty("kindling.spill.dir");
-            String work = ignite.configuration().getWorkDirectory();
-            Path base = given != null && !given.isBlank() ? Paths.get(given)
-                    : Paths.get(work != null ? work : System.getProperty("java.io.tmpdir"), "kindling-spill");
             String name = consistentId(ignite).replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                     + ignite.cluster().localNode().id().toString().substring(0, 8);
-            dir = Files.createDirectories(base.resolve(name));
+            Path d = Files.createDirectories(base().resolve(name));
+            FileChannel channel = FileChannel.open(d.resolve(OWNER), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                owner = channel.tryLock();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            ownerChannel = channel;
+            dir = d;
         }
         return dir;
+    }
+
+    /** The directory that holds the spill directories of the nodes (each its own). */
+    private Path base() {
+        String given = System.getProperty("kindling.spill.dir");
+        String work = ignite.configuration().getWorkDirectory();
+        return given != null && !given.isBlank() ? Paths.get(given)
+                : Paths.get(work != null ? work : System.getProperty("java.io.tmpdir"), "kindling-spill");
+    }
+
+    /** In a node's spill directory: the file it holds a lock on while it lives. */
+    static final String OWNER = ".owner";
+    /** A directory without an owner file this old was left by a node that died as it made it. */
+    private static final long UNOWNED_MILLIS = 60_000;
+    private FileChannel ownerChannel;
+    /** Held while the node lives (closing the channel releases it). */
+    private FileLock owner;
+
+    /**
+     * Deletes the spill directories of nodes that died without deleting theirs (killed, or their
+     * machine lost power), so that their files do not fill the disk: at the node's start, in the
+     * directory its own spill goes to. The number deleted.
+     */
+    public int sweepOrphans() {
+        Path own;
+        synchronized (this) {
+            own = dir;
+        }
+        return sweepOrphans(base(), own);
+    }
+
+    /**
+     * Deletes each directory in {@code base} (but {@code own}) whose owner file no process holds a
+     * lock on: its node is gone. A lock held in this JVM (another node here) or by another
+     * process keeps the directory.
+     */
+    static int sweepOrphans(Path base, Path own) {
+        if (!Files.isDirectory(base)) {
+            return 0;
+        }
+        int swept = 0;
+        try (var dirs = Files.list(base)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                if (!Files.isDirectory(d) || d.equals(own)) {
+                    continue;
+                }
+                if (orphaned(d)) {
+                    deleteTree(d);
+                    swept++;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // another node sweeps at the same time, or the directory went: the next start sweeps again
+        }
+        return swept;
+    }
+
+    private static boolean orphaned(Path d) throws IOException {
+        Path ownerFile = d.resolve(OWNER);
+        if (!Files.exists(ownerFile)) {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(d).toMillis() > UNOWNED_MILLIS;
+        }
+        try (FileChannel c = FileChannel.open(ownerFile, StandardOpenOption.WRITE)) {
+            FileLock lock = c.tryLock();
+            if (lock == null) {
+                return false;   // another process holds it
+            }
+            lock.release();
+            return true;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false;       // a node of this JVM holds it
+        }
+    }
+
+    private static void deleteTree(Path d) throws IOException {
+        try (var files = Files.list(d)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(d);
     }
 
     private static String consistentId(Ignite ignite) {
@@ -508,12 +600,22 @@ public final class Spill {
         }
         Collection<Long> all = new ArrayList<>(files.keySet());
         all.forEach(this::delete);
+        FileChannel channel;
+        synchronized (this) {
+            channel = ownerChannel;
+            ownerChannel = null;
+            owner = null;
+        }
+        if (channel != null) {
+            try {
+                channel.close();   // releases the lock
+            } catch (IOException e) {
+                // closing it is all that is left to do
+            }
+        }
         if (d != null) {
-            try (var left = Files.list(d)) {
-                for (Path p : (Iterable<Path>) left::iterator) {
-                    Files.deleteIfExists(p);
-                }
-                Files.deleteIfExists(d);
+            try {
+                deleteTree(d);
             } catch (IOException e) {
                 // a temporary directory; nothing more to do
             }
