@@ -257,6 +257,14 @@ public final class Client implements Scheduler, AutoCloseable {
         return submitter.scatter(values);
     }
 
+    /**
+     * Puts values on the cluster with a copy on every node (Dask's {@code broadcast=True}); see
+     * {@link Submitter#scatter(List, boolean)}.
+     */
+    public <T> List<Future<T>> scatter(List<T> values, boolean broadcast) {
+        return submitter.scatter(values, broadcast);
+    }
+
     /** Puts values on the cluster, all on {@code node} (a consistent id from {@link #nodes()}). */
     public <T> List<Future<T>> scatter(List<T> values, String node) {
         return submitter.scatter(values, node);

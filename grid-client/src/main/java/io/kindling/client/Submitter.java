@@ -173,6 +173,28 @@ public final class Submitter {
         return Scattering.scatter(client.core(), values, options.workers(), replicas, pure);
     }
 
+    /**
+     * Puts values on the cluster with a copy on every node, as Dask's {@code broadcast=True}
+     * (with {@code broadcast} false, as {@link #scatter(List)}): tasks on any node then read them
+     * from their own memory, and they survive the loss of all nodes but one. The copies are
+     * replicas ({@link #replicas}): on a cluster of more than {@value KindlingGrid#MAX_REPLICAS}
+     * + 1 nodes, that many nodes get one. Nodes that join later get none.
+     */
+    public <T> List<Future<T>> scatter(List<T> values, boolean broadcast) {
+        Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "
+                + "Collections.singletonList(null)");
+        if (!broadcast) {
+            return scatter(values);
+        }
+        if (options.workers() != null) {
+            throw new IllegalArgumentException("scatter with broadcast puts a copy on every node: it cannot be kept to "
+                    + "the nodes of workers(" + options.workers() + "); scatter to them without broadcast, or "
+                    + "broadcast without workers(...)");
+        }
+        int copies = Math.min(KindlingGrid.MAX_REPLICAS, Math.max(0, client.nodes().size() - 1));
+        return Scattering.scatter(client.core(), values, null, Math.max(copies, replicas), pure);
+    }
+
     /** Puts values on the cluster, all on {@code node} (a consistent id from {@link Client#nodes()}). */
     public <T> List<Future<T>> scatter(List<T> values, String node) {
         Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "

@@ -85,6 +85,24 @@ class PlacementTest {
         assertEquals(Set.copyOf(client().nodes()), holders(three), "three values on three nodes, one each");
     }
 
+    public static int total(int[] xs) {
+        return java.util.Arrays.stream(xs).sum();
+    }
+
+    @Test
+    void scatterBroadcast_putsACopyOnEveryNode_tasksOnEachReadIt() {
+        Future<int[]> f = client().scatter(List.of(new int[] {1, 2, 3, 40}), true).get(0);
+        assertEquals(Set.copyOf(client().nodes()), client().whoHas().get(f.key()), "a copy on each of the three nodes");
+        for (String node : client().nodes()) {
+            assertEquals(46, client().workers(node).pure(false).submit(PlacementTest::total, f).result(BOUND));
+        }
+        Future<String> plain = client().scatter(List.of("not broadcast"), false).get(0);
+        assertEquals(1, client().whoHas().get(plain.key()).size());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> client().workers(client().nodes().get(0)).scatter(List.of(1), true));
+        assertTrue(both.getMessage().contains("broadcast"), both.getMessage());
+    }
+
     @Test
     void scatterToANode_storesThereAValueAlreadyHeldElsewhere() {
         Future<String> first = client().scatter("moving");
