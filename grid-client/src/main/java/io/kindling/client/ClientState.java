@@ -565,9 +565,13 @@ final class ClientState {
         }
         for (KeyEntry e : gone) {
             if (e.task == null) {
+                String how = left != null && left.contains(e.node)
+                        ? " left the cluster with its " + (e.replicas == 0 ? "only copy" : "last copy (it had "
+                                + e.replicas + " replica(s), and more nodes left)")
+                        : " no longer has " + (e.replicas == 0 ? "its only copy" : "any of its copies")
+                                + " (the node is leaving, or lost it)";
                 lose(e, new LostDataException(e.key, e.node, "the value of '" + e.key + "' is lost: node " + e.node
-                        + " left the cluster with its " + (e.replicas == 0 ? "only copy" : "last copy (it had " + e.replicas
-                        + " replica(s), and more nodes left)") + ". It was scattered, so it cannot be computed again; "
+                        + how + ". It was scattered, so it cannot be computed again; "
                         + "scatter it with replicas to keep copies on other nodes: client.replicas("
                         + (e.replicas + 1) + ").scatter(...)"));
             } else if (e.needed()) {

@@ -81,6 +81,11 @@ public final class Spill {
     private final Ignite ignite;
     private final Map<Long, SpillFile> files = new ConcurrentHashMap<>();
     private final Set<AffinityKey<String>> unspillable = ConcurrentHashMap.newKeySet();
+    /**
+     * Files written whose stand-in is not in the cache yet: {@link #dropDeleted} leaves them, or
+     * it would take them for files of released values and a stand-in would point at nothing.
+     */
+    private final Set<Long> swapping = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong spilledBytes = new AtomicLong();
     private final AtomicLong spilledTotal = new AtomicLong();
@@ -244,17 +249,22 @@ public final class Spill {
             return 0;
         }
         ClassLoader loader = value.getClass().getClassLoader();
-        files.put(id, new SpillFile(cache.getName(), key, path, size, loader));
-        Spilled stub = new Spilled(ignite.cluster().localNode().id(), consistentId(ignite), id, size);
+        swapping.add(id);
         Boolean swapped;
         try {
-            swapped = cache.invoke(key, new ToStub(), stub);
-        } catch (RuntimeException e) {
-            swapped = false;
-        }
-        if (!Boolean.TRUE.equals(swapped)) {
-            delete(id);
-            return 0;
+            files.put(id, new SpillFile(cache.getName(), key, path, size, loader));
+            Spilled stub = new Spilled(ignite.cluster().localNode().id(), consistentId(ignite), id, size);
+            try {
+                swapped = cache.invoke(key, new ToStub(), stub);
+            } catch (RuntimeException e) {
+                swapped = false;
+            }
+            if (!Boolean.TRUE.equals(swapped)) {
+                delete(id);
+                return 0;
+            }
+        } finally {
+            swapping.remove(id);
         }
         spilledBytes.addAndGet(size);
         spilledTotal.addAndGet(size);
@@ -560,6 +570,11 @@ public final class Spill {
         }
         Map<String, Map<AffinityKey<String>, Long>> byCache = new HashMap<>();
         for (Map.Entry<Long, SpillFile> f : files.entrySet()) {
+            // A file seen here whose id is not swapping has its stand-in in the cache already
+            // (swapping is marked before the file is listed, cleared after the swap).
+            if (swapping.contains(f.getKey())) {
+                continue;
+            }
             byCache.computeIfAbsent(f.getValue().cache(), c -> new HashMap<>()).put(f.getValue().key(), f.getKey());
         }
         for (Map.Entry<String, Map<AffinityKey<String>, Long>> c : byCache.entrySet()) {
