@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A large value read or computed on a node stays decoded there ({@link DecodedValues}): the next
- * task on it that reads the value is served the decoded copy, and the copy goes once the value is
- * released. The reaper runs every 0.2 s here (2 s by default).
+ * A large value read, computed or received on a node stays decoded there ({@link DecodedValues}):
+ * the next task on it that reads the value is served the decoded copy, and the copy goes once the
+ * value is released. The reaper runs every 0.2 s here (2 s by default).
  */
 class DecodedValuesTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -76,6 +76,20 @@ class DecodedValuesTest {
             data.release();
             computed.release();
             GridFixture.awaitCondition("the decoded copies of released values to go", () -> kept() == 0);
+        }
+    }
+
+    @Test
+    void aScatteredValueIsDecodedOnItsNodeAsItArrives_theFirstTaskReadsThatCopy() {
+        try (Client client = Client.of(cluster)) {
+            int before = kept();
+            Future<double[]> data = client.scatter(new double[(1 << 20) + 3]);
+            assertEquals(before + 1, kept(), "the node that stores it holds it decoded once scatter returns");
+            long hitsBefore = hits();
+            assertEquals((1 << 20) + 3, client.pure(false).submit(DecodedValuesTest::length, data).result(BOUND));
+            assertEquals(hitsBefore + 1, hits(), "the first task read the decoded copy, not the cache");
+            data.release();
+            GridFixture.awaitCondition("the decoded copy of the released value to go", () -> kept() == before);
         }
     }
 

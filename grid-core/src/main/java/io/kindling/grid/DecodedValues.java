@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The large values a node has read or computed, kept decoded in its heap so that the next task
- * on the node that reads one pays no deserialization (a Dask worker keeps its objects in memory
- * the same way). Least recently used out first once the budget is spent
+ * The large values a node has read, computed or received (scattered to it, {@link KeepDecoded}),
+ * kept decoded in its heap so that the next task on the node that reads one pays no
+ * deserialization (a Dask worker keeps its objects in memory the same way). Least recently used out first once the budget is spent
  * ({@code kindling.decoded.bytes}, a quarter of the heap by default); values under
  * {@link RunTasks#INLINE_BYTES} are not kept (they decode fast). The cache stays the source of
- * truth: a storage name is never reused, so a decoded copy is never stale, and each reaper round
- * drops the copies whose data is gone from the cluster.
+ * truth: a storage name is never reused, so a decoded copy is never stale; a copy goes as its
+ * value is removed from this node, and each reaper round drops the copies of values read from
+ * other nodes whose data is gone from the cluster.
  *
  * <p>Tasks on a node share the decoded object, as tasks on a Dask worker do: a task must not
  * change its inputs.
@@ -102,13 +103,35 @@ public final class DecodedValues {
                 return;
             }
         }
-        dropDeleted();
+        dropDeleted(false);
     }
 
     private static final long SWEEP_MILLIS = 200;
 
+    /** Drops the decoded copy of {@code key}, if one is kept: its value was removed. */
+    void drop(AffinityKey<String> key) {
+        synchronized (this) {
+            if (values.isEmpty()) {
+                return;
+            }
+            Kept gone = values.remove(key);
+            if (gone != null) {
+                bytes -= gone.bytes();
+            }
+        }
+    }
+
     /** Drops the decoded copies whose data the cluster no longer holds (each reaper round). */
     void dropDeleted() {
+        dropDeleted(true);
+    }
+
+    /**
+     * As {@link #dropDeleted()}; with {@code all} false, skips the copies of values this node
+     * holds in a cache whose interceptor drops them as they are removed ({@link KeepDecoded}):
+     * asking the cache whether such a value is still there may read it whole.
+     */
+    private void dropDeleted(boolean all) {
         lastSweep = System.nanoTime();
         List<Map.Entry<AffinityKey<String>, Kept>> now;
         synchronized (this) {
@@ -122,6 +145,10 @@ public final class DecodedValues {
         }
         for (Map.Entry<AffinityKey<String>, Kept> e : now) {
             IgniteCache<AffinityKey<String>, Object> cache = ignite.cache(e.getValue().cache());
+            if (!all && cache != null && intercepted(cache)
+                    && ignite.affinity(cache.getName()).isPrimaryOrBackup(ignite.cluster().localNode(), e.getKey())) {
+                continue;
+            }
             if (cache == null || !cache.containsKey(e.getKey())) {
                 synchronized (this) {
                     Kept gone = values.remove(e.getKey());
@@ -131,6 +158,18 @@ public final class DecodedValues {
                 }
             }
         }
+    }
+
+    private final Map<String, Boolean> intercepted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Whether {@code cache} drops decoded copies as values are removed. */
+    private boolean intercepted(IgniteCache<AffinityKey<String>, Object> cache) {
+        return intercepted.computeIfAbsent(cache.getName(), n -> {
+            @SuppressWarnings("unchecked")
+            org.apache.ignite.configuration.CacheConfiguration<AffinityKey<String>, Object> c =
+                    cache.getConfiguration(org.apache.ignite.configuration.CacheConfiguration.class);
+            return c.getInterceptor() instanceof KeepDecoded;
+        });
     }
 
     /** How many values are kept decoded. */

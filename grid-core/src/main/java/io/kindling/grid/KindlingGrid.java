@@ -47,6 +47,7 @@ public final class KindlingGrid {
         c.setBackups(backups);
         c.setAffinity(new RendezvousAffinityFunction(false, PARTITIONS));
         c.setStatisticsEnabled(false);
+        c.setInterceptor(new KeepDecoded(c.getName()));
         return c;
     }
 

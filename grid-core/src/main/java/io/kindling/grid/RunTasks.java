@@ -279,6 +279,8 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         if (values.isEmpty()) {
             return;
         }
+        // This node keeps its results decoded itself, with their sizes known (store).
+        KeepDecoded.SKIP.set(Boolean.TRUE);
         try {
             cache.putAll(values);
         } catch (RuntimeException all) {
@@ -289,6 +291,8 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
                     failed.put(v.getKey(), one);
                 }
             }
+        } finally {
+            KeepDecoded.SKIP.remove();
         }
     }
 
