@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * The large values a node has read, computed or received (scattered to it, {@link KeepDecoded}),
  * kept decoded in its heap so that the next task on the node that reads one pays no
- * deserialization (a Dask worker keeps its objects in memory the same way). Least recently used out first once the budget is spent
- * ({@code kindling.decoded.bytes}, a quarter of the heap by default); values under
+ * deserialization (a Dask worker keeps its objects in memory the same way). Least recently used
+ * out first once the budget is spent ({@code kindling.decoded.bytes}, a quarter of the heap by
+ * default, shared by the nodes of one JVM); values under
  * {@link RunTasks#INLINE_BYTES} are not kept (they decode fast). The cache stays the source of
  * truth: a storage name is never reused, so a decoded copy is never stale; a copy goes as its
  * value is removed from this node, and each reaper round drops the copies of values read from
@@ -33,7 +34,7 @@ public final class DecodedValues {
 
     private final Ignite ignite;
     private final long budget;
-    private long bytes;
+    private volatile long bytes;
     private long hits;
     private volatile long lastSweep = System.nanoTime();
     private final LRUMap<AffinityKey<String>, Kept> values = new LRUMap<>(MAX_VALUES) {
@@ -41,7 +42,7 @@ public final class DecodedValues {
 
         @Override
         protected boolean removeLRU(AbstractLinkedMap.LinkEntry<AffinityKey<String>, Kept> entry) {
-            bytes -= entry.getValue().bytes();
+            account(-entry.getValue().bytes());
             return true;
         }
     };
@@ -49,6 +50,24 @@ public final class DecodedValues {
     private DecodedValues(Ignite ignite) {
         this.ignite = ignite;
         this.budget = Long.getLong("kindling.decoded.bytes", Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** Adds {@code delta} to this node's bytes (under this object's lock). */
+    private void account(long delta) {
+        bytes += delta;
+    }
+
+    /**
+     * The bytes kept by the running nodes of this JVM: the budget is the JVM's heap, which the
+     * nodes of an in-process cluster share, so each node evicts its own copies while the sum is
+     * over it.
+     */
+    private static long jvmBytes() {
+        long sum = 0;
+        for (DecodedValues d : NODES.running()) {
+            sum += d.bytes;
+        }
+        return sum;
     }
 
     /** The decoded values of node {@code ignite}. */
@@ -83,10 +102,10 @@ public final class DecodedValues {
         }
         synchronized (this) {
             Kept old = values.put(key, new Kept(cache, stored, size));
-            bytes += size - (old == null ? 0 : old.bytes());
-            while (bytes > budget && !values.isEmpty()) {
+            account(size - (old == null ? 0 : old.bytes()));
+            while (jvmBytes() > budget && !values.isEmpty()) {
                 Kept gone = values.remove(values.firstKey());
-                bytes -= gone.bytes();
+                account(-gone.bytes());
             }
         }
     }
@@ -116,7 +135,7 @@ public final class DecodedValues {
             }
             Kept gone = values.remove(key);
             if (gone != null) {
-                bytes -= gone.bytes();
+                account(-gone.bytes());
             }
         }
     }
@@ -153,7 +172,7 @@ public final class DecodedValues {
                 synchronized (this) {
                     Kept gone = values.remove(e.getKey());
                     if (gone != null) {
-                        bytes -= gone.bytes();
+                        account(-gone.bytes());
                     }
                 }
             }

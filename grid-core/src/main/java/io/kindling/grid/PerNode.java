@@ -23,6 +23,17 @@ final class PerNode<T> {
         this.make = make;
     }
 
+    /** The objects of the nodes of this JVM that run now. */
+    java.util.List<T> running() {
+        java.util.List<T> out = new java.util.ArrayList<>(nodes.size());
+        for (Map.Entry<String, Held<T>> e : nodes.entrySet()) {
+            if (Ignition.state(e.getKey().isEmpty() ? null : e.getKey()) == IgniteState.STARTED) {
+                out.add(e.getValue().value());
+            }
+        }
+        return out;
+    }
+
     T of(Ignite ignite) {
         String name = ignite.name() == null ? "" : ignite.name();
         Held<T> known = nodes.get(name);
