@@ -38,8 +38,17 @@ public final class KindlingGrid {
     private KindlingGrid() {
     }
 
-    /** The configuration of the data cache with {@code backups} copies of each value besides the primary. */
+    /**
+     * The configuration of the data cache with {@code backups} copies of each value besides the
+     * primary, without the interceptor that keeps arriving values decoded ({@link KeepDecoded}),
+     * which only servers with Kindling's classes can load.
+     */
     public static CacheConfiguration<AffinityKey<String>, Object> dataCacheConfiguration(int backups) {
+        return dataCacheConfiguration(backups, false);
+    }
+
+    /** As {@link #dataCacheConfiguration(int)}; with {@code keepDecoded}, with that interceptor. */
+    static CacheConfiguration<AffinityKey<String>, Object> dataCacheConfiguration(int backups, boolean keepDecoded) {
         CacheConfiguration<AffinityKey<String>, Object> c = new CacheConfiguration<>(dataCacheName(backups));
         c.setCacheMode(CacheMode.PARTITIONED);
         c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
@@ -47,7 +56,9 @@ public final class KindlingGrid {
         c.setBackups(backups);
         c.setAffinity(new RendezvousAffinityFunction(false, PARTITIONS));
         c.setStatisticsEnabled(false);
-        c.setInterceptor(new KeepDecoded(c.getName()));
+        if (keepDecoded) {
+            c.setInterceptor(new KeepDecoded(c.getName()));
+        }
         return c;
     }
 
@@ -96,7 +107,18 @@ public final class KindlingGrid {
         if (replicas < 0) {
             throw new IllegalArgumentException("'" + name + "' is not a Kindling data cache");
         }
-        return ignite.getOrCreateCache(dataCacheConfiguration(replicas));
+        return ignite.getOrCreateCache(dataCacheConfiguration(replicas, kindlingServers(ignite)));
+    }
+
+    /**
+     * Whether every server of the cluster runs Kindling (it says how many tasks it runs,
+     * {@link NodeConfig#THREADS_ATTRIBUTE}), so that a cache may name Kindling's classes: a stock
+     * Ignite server that runs Kindling's tasks by peer class loading cannot load a cache's
+     * interceptor, and would fail the cache's creation.
+     */
+    private static boolean kindlingServers(Ignite ignite) {
+        java.util.Collection<org.apache.ignite.cluster.ClusterNode> servers = ignite.cluster().forServers().nodes();
+        return !servers.isEmpty() && servers.stream().allMatch(n -> n.attribute(NodeConfig.THREADS_ATTRIBUTE) != null);
     }
 
     /** The Kindling data caches this cluster has now. */
