@@ -147,6 +147,8 @@ final class ClientCore implements AutoCloseable {
         lease.scheduleWithFixedDelay(this::renewLease, renew, renew, TimeUnit.MILLISECONDS);
         long watch = clientNode != null ? WATCH_MILLIS : THIN_WATCH_MILLIS;
         watcher.scheduleWithFixedDelay(this::watch, watch, watch, TimeUnit.MILLISECONDS);
+        // Not on the watch thread: it sends batches itself (recover pumps), and may be the one stuck.
+        lease.scheduleWithFixedDelay(this::freeStuckSends, watch, watch, TimeUnit.MILLISECONDS);
         events.scheduleWithFixedDelay(() -> {
             if (publishing.compareAndSet(false, true)) {
                 background.execute(this::publishPending);
@@ -453,16 +455,23 @@ final class ClientCore implements AutoCloseable {
     }
 
     private void send(Batch batch) {
-        CompletableFuture<List<Outcome>> f;
+        CompletableFuture<List<Outcome>> f = null;
+        RuntimeException failure = null;
         Thread self = Thread.currentThread();
         sending.put(self, System.nanoTime());
         try {
             f = backend.run(batch.node, new GridBatch(clientId, clientNode, batch.id, batch.specs));
         } catch (RuntimeException e) {
-            onBatch(batch, null, e);
-            return;
+            failure = e;
         } finally {
             sending.remove(self);
+            if (freed.remove(self)) {
+                Thread.interrupted();   // the interrupt was ours, to free the send, not the thread's owner's
+            }
+        }
+        if (failure != null) {
+            onBatch(batch, null, failure);
+            return;
         }
         f.whenComplete((outcomes, error) -> onBatch(batch, outcomes, unwrap(error)));
     }
@@ -523,7 +532,6 @@ final class ClientCore implements AutoCloseable {
         } catch (RuntimeException e) {
             // the next round tries again
         }
-        freeStuckSends();
     }
 
     /**
@@ -532,12 +540,28 @@ final class ClientCore implements AutoCloseable {
      * died during it. Such waits are interrupted: the batch is sent again after a topology check.
      */
     private void freeStuckSends() {
+        if (!(backend instanceof ThickBackend)) {
+            return;
+        }
         long now = System.nanoTime();
-        if (backend instanceof ThickBackend && sending.values().stream()
-                .anyMatch(t -> now - t > TimeUnit.MILLISECONDS.toNanos(STUCK_SEND_MILLIS))) {
+        boolean stuck = false;
+        for (Map.Entry<Thread, Long> s : sending.entrySet()) {
+            if (now - s.getValue() > TimeUnit.MILLISECONDS.toNanos(STUCK_SEND_MILLIS)) {
+                stuck = true;
+                // The sending thread is not one of Ignite's (the watch thread, a user's thread).
+                if (io.kindling.grid.NodeStop.inRegistration(s.getKey())) {
+                    freed.add(s.getKey());
+                    s.getKey().interrupt();
+                }
+            }
+        }
+        if (stuck) {
             io.kindling.grid.NodeStop.interruptStuckRegistrations(backend.name());
         }
     }
+
+    /** Sending threads interrupted by {@link #freeStuckSends}: their interrupt is cleared when the send returns. */
+    private final Set<Thread> freed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private void recoverSoon() {
         try {

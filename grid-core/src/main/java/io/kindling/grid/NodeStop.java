@@ -35,6 +35,16 @@ public final class NodeStop {
         return !stopper.isAlive();
     }
 
+    /** Whether {@code thread} waits in a class-name registration now. */
+    public static boolean inRegistration(Thread thread) {
+        for (StackTraceElement e : thread.getStackTrace()) {
+            if (REGISTRATION.equals(e.getClassName() + "." + e.getMethodName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Interrupts the threads of node {@code name} that wait in a class-name registration; returns how many. */
     public static int interruptStuckRegistrations(String name) {
         int n = 0;
