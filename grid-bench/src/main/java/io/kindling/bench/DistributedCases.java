@@ -140,15 +140,21 @@ final class DistributedCases {
             LocalCases.check(f.result() == N_CHAIN);
             rounds++;
         }
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("system", Report.SYSTEM);
-        line.put("case", "jit_warmup");
+        Map<String, Object> line = caseLine("jit_warmup");
         line.put("n", rounds);
         line.put("seconds", Measure.seconds(t0));
         line.put("tasks_per_s", null);
         line.put("note", "untimed rounds of the submit, tree, round-trip and chain workloads before the cases, "
                 + "for the JIT of the client and node JVMs (kindling.bench.distWarmupMillis)");
         report.print(line);
+    }
+
+    /** A report line of this system for case {@code name}, to which the case adds its figures. */
+    static Map<String, Object> caseLine(String name) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("system", Report.SYSTEM);
+        line.put("case", name);
+        return line;
     }
 
     /** Runs one case; if it fails, prints an error line for it and the stack trace, and goes on. */
@@ -161,9 +167,7 @@ final class DistributedCases {
         try {
             c.run();
         } catch (Exception | LinkageError | OutOfMemoryError e) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("system", Report.SYSTEM);
-            line.put("case", name);
+            Map<String, Object> line = caseLine(name);
             line.put("n", null);
             line.put("seconds", null);
             line.put("tasks_per_s", null);
@@ -258,9 +262,7 @@ final class DistributedCases {
             f.release();
         }
         double release = Measure.seconds(t1);
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("system", Report.SYSTEM);
-        line.put("case", "dist_map_gather_1M");
+        Map<String, Object> line = caseLine("dist_map_gather_1M");
         line.put("n", N_MILLION);
         line.put("seconds", seconds);
         line.put("tasks_per_s", Math.round(N_MILLION / seconds * 10) / 10.0);
@@ -323,9 +325,7 @@ final class DistributedCases {
                 spilledBytes += s[0];
                 onDisk += s[1];
             }
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("system", Report.SYSTEM);
-            line.put("case", "dist_memory_pressure");
+            Map<String, Object> line = caseLine("dist_memory_pressure");
             line.put("n", PRESSURE_VALUES);
             line.put("seconds", seconds);
             line.put("values", PRESSURE_VALUES);
@@ -544,9 +544,7 @@ final class DistributedCases {
 
     /** Peak resident memory of this JVM and of the node JVMs, as the reference's {@code peak_rss} line. */
     private static void peakRss(Report report) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("system", Report.SYSTEM);
-        line.put("case", "peak_rss");
+        Map<String, Object> line = caseLine("peak_rss");
         line.put("n", null);
         line.put("seconds", null);
         line.put("tasks_per_s", null);

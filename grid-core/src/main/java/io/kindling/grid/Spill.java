@@ -481,28 +481,12 @@ public final class Spill {
         }
         try {
             return ignite.compute(ignite.cluster().forNode(node)).withNoFailover().withTimeout(timeoutMillis)
-                    .call(new ReadSpilled(stub.id()));
+                    .call(new OnNode(true, stub.id()));
         } catch (org.apache.ignite.cluster.ClusterTopologyException e) {
             return null;
         }
     }
 
-    /** Reads a spilled value on the node that wrote it. */
-    static final class ReadSpilled implements IgniteCallable<Object> {
-        private static final long serialVersionUID = 1L;
-        private final long id;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        ReadSpilled(long id) {
-            this.id = id;
-        }
-
-        @Override
-        public Object call() {
-            return Spill.of(ignite).readLocal(id);
-        }
-    }
 
     /** Asks every server to make room for {@code bytes} ({@link #makeRoom}), within {@code timeoutMillis}. */
     public static void makeRoomEverywhere(Ignite ignite, long bytes, long timeoutMillis) {
@@ -510,23 +494,30 @@ public final class Spill {
             return;
         }
         ignite.compute(ignite.cluster().forServers()).withNoFailover().withTimeout(timeoutMillis)
-                .broadcast(new MakeRoom(bytes));
+                .broadcast(new OnNode(false, bytes));
     }
 
-    /** {@link #makeRoom} on the node it runs on. */
-    static final class MakeRoom implements IgniteCallable<Long> {
+    /**
+     * On the node it runs on: reads the spilled value of id {@code argument} ({@code read}, for
+     * {@link #read} on the node that wrote it), or makes room for {@code argument} bytes
+     * ({@link #makeRoom}, for {@link #makeRoomEverywhere}).
+     */
+    static final class OnNode implements IgniteCallable<Object> {
         private static final long serialVersionUID = 1L;
-        private final long bytes;
+        private final boolean read;
+        private final long argument;
         @IgniteInstanceResource
         private transient Ignite ignite;
 
-        MakeRoom(long bytes) {
-            this.bytes = bytes;
+        OnNode(boolean read, long argument) {
+            this.read = read;
+            this.argument = argument;
         }
 
         @Override
-        public Long call() {
-            return Spill.of(ignite).makeRoom(bytes);
+        public Object call() {
+            Spill spill = Spill.of(ignite);
+            return read ? spill.readLocal(argument) : (Object) spill.makeRoom(argument);
         }
     }
 
