@@ -41,6 +41,7 @@ final class Scattering {
         List<Key> keys = new ArrayList<>(values.size());
         List<Location> locations = new ArrayList<>(values.size());
         Map<Location, Object> puts = new HashMap<>();
+        Map<Location, Long> sizes = new HashMap<>();
         List<String> turns = turns(core.topology, nodes);
         int first = NEXT.getAndAdd(values.size());
         for (int i = 0; i < values.size(); i++) {
@@ -52,6 +53,7 @@ final class Scattering {
             keys.add(k);
             locations.add(l);
             puts.put(l, KindlingGrid.toStored(v));
+            sizes.put(l, Sizes.of(v));
         }
         synchronized (core.state) {
             for (int i = 0; i < keys.size(); i++) {
@@ -66,17 +68,17 @@ final class Scattering {
             for (Map.Entry<Location, Object> p : puts.entrySet()) {
                 String node = core.topology.nodeOf(p.getKey().partition());
                 long memory = node == null ? 0 : core.topology.memory(node);
-                if (memory > 0 && Sizes.of(p.getValue()) > memory) {
-                    throw memoryFull(core, puts, values, null);   // it could never fit, spilled or not
+                if (memory > 0 && sizes.get(p.getKey()) > memory) {
+                    throw memoryFull(core, puts, sizes, values, null);   // it could never fit, spilled or not
                 }
             }
             try {
-                for (Map<Location, Object> chunk : chunks(core, puts)) {
+                for (Chunk chunk : chunks(core, puts, sizes)) {
                     storeMakingRoom(core, chunk);
                 }
             } catch (io.kindling.grid.DataMemoryFullException e) {
                 core.backend.removeAllAsync(new ArrayList<>(puts.keySet()));   // the call fails whole
-                throw memoryFull(core, puts, values, e);
+                throw memoryFull(core, puts, sizes, values, e);
             }
         }
         List<Future<T>> out = new ArrayList<>(values.size());
@@ -85,8 +87,8 @@ final class Scattering {
         synchronized (core.state) {
             for (int i = 0; i < keys.size(); i++) {
                 T v = values.get(i);
-                long nbytes = Sizes.of(v);
                 Location l = locations.get(i);
+                long nbytes = sizes.get(l);
                 KeyEntry e = core.state.addData(keys.get(i), cache, l.storage(), l.partition(),
                         core.topology.nodeOf(l.partition()), nbytes, nbytes < RunTasks.INLINE_BYTES, v, replicas,
                         nodes);
@@ -114,14 +116,10 @@ final class Scattering {
      * Stores {@code chunk}; when a node's memory is full, waits for the memory this client
      * released, then asks the nodes to spill cold values to disk and tries again.
      */
-    private static void storeMakingRoom(ClientCore core, Map<Location, Object> chunk) {
-        long bytes = 0;
-        for (Object v : chunk.values()) {
-            bytes += Sizes.of(v);
-        }
+    private static void storeMakingRoom(ClientCore core, Chunk chunk) {
         for (int attempt = 0; ; attempt++) {
             try {
-                store(core, chunk);
+                store(core, chunk.values());
                 return;
             } catch (io.kindling.grid.DataMemoryFullException full) {
                 if (attempt >= ROOM_ATTEMPTS) {
@@ -131,7 +129,7 @@ final class Scattering {
                     // Memory this client released may still be on its way back.
                     core.freeReleasedMemory(ClientCore.OPERATION_TIMEOUT_MILLIS);
                 } else {
-                    core.backend.makeRoom(bytes);
+                    core.backend.makeRoom(chunk.bytes());
                 }
             }
         }
@@ -141,7 +139,10 @@ final class Scattering {
      * {@code puts} in chunks of at most an eighth of the smallest node's data memory (1 to 64 MiB),
      * so that the nodes' spilling keeps up with a large scatter (a value larger goes alone).
      */
-    private static List<Map<Location, Object>> chunks(ClientCore core, Map<Location, Object> puts) {
+    private record Chunk(Map<Location, Object> values, long bytes) {
+    }
+
+    private static List<Chunk> chunks(ClientCore core, Map<Location, Object> puts, Map<Location, Long> sizes) {
         long smallest = Long.MAX_VALUE;
         for (String node : core.topology.nodes()) {
             long m = core.topology.memory(node);
@@ -150,13 +151,13 @@ final class Scattering {
             }
         }
         long most = smallest == Long.MAX_VALUE ? 64L << 20 : Math.max(1L << 20, Math.min(64L << 20, smallest / 8));
-        List<Map<Location, Object>> out = new ArrayList<>();
+        List<Chunk> out = new ArrayList<>();
         Map<Location, Object> chunk = new HashMap<>();
         long bytes = 0;
         for (Map.Entry<Location, Object> p : puts.entrySet()) {
-            long size = Sizes.of(p.getValue());
+            long size = sizes.get(p.getKey());
             if (!chunk.isEmpty() && bytes + size > most) {
-                out.add(chunk);
+                out.add(new Chunk(chunk, bytes));
                 chunk = new HashMap<>();
                 bytes = 0;
             }
@@ -164,7 +165,7 @@ final class Scattering {
             bytes += size;
         }
         if (!chunk.isEmpty()) {
-            out.add(chunk);
+            out.add(new Chunk(chunk, bytes));
         }
         return out;
     }
@@ -178,11 +179,11 @@ final class Scattering {
 
     /** The error of a scatter that did not fit: how much it was, the nodes' limit, and what to do. */
     private static io.kindling.grid.DataMemoryFullException memoryFull(ClientCore core, Map<Location, Object> puts,
-            List<?> values, RuntimeException cause) {
+            Map<Location, Long> sizes, List<?> values, RuntimeException cause) {
         long total = 0;
         long largest = 0;
-        for (Object v : puts.values()) {
-            long n = Sizes.of(v);
+        for (Location l : puts.keySet()) {
+            long n = sizes.get(l);
             total += n;
             largest = Math.max(largest, n);
         }
