@@ -30,6 +30,9 @@ import java.util.stream.Stream;
  * a temporary work directory. Closing it stops every node and process it started and deletes
  * the directory. Child processes also stop by themselves when this JVM exits, however it exits:
  * they watch a pipe that this JVM holds open.
+ *
+ * <p>Why one file of this size: most of it is the {@link Builder}, one short option per setting a
+ * local cluster passes to its nodes, whether they start in this JVM or as child processes.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final int PORTS = 30;
@@ -55,9 +58,8 @@ public final class LocalCluster implements AutoCloseable {
         private boolean peerClassLoading = true;
         private boolean dashboard = true;
         private long dataRegionBytes = 512L << 20;
-        private double memoryTarget = 0.6;
-        private double memoryPause = 0.8;
-        private boolean spill = true;
+        /** As {@link #memory} was given them; null: the nodes' defaults. */
+        private MemorySettings memory;
         private java.nio.file.Path keyStore;
         private String keyStorePassword;
         private java.nio.file.Path trustStore;
@@ -118,13 +120,8 @@ public final class LocalCluster implements AutoCloseable {
          * {@link io.kindling.grid.Spill}.
          */
         public Builder memory(double target, double pause, boolean spill) {
-            if (!(target > 0 && target <= 1 && pause > 0 && pause <= 1)) {
-                throw new IllegalArgumentException("memory fractions must be above 0 and at most 1, such as 0.6 and 0.8, "
-                        + "not " + target + " and " + pause);
-            }
-            this.memoryTarget = target;
-            this.memoryPause = pause;
-            this.spill = spill;
+            NodeConfig.requireMemoryFractions(target, pause);
+            this.memory = new MemorySettings(target, pause, spill);
             return this;
         }
 
@@ -211,13 +208,21 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private NodeConfig nodeConfig(String name) {
-        return new NodeConfig().instanceName(name).discovery(basePort, 10).communicationPort(basePort + 10)
+        NodeConfig config = new NodeConfig().instanceName(name).discovery(basePort, 10).communicationPort(basePort + 10)
                 .thinClientPort(basePort + 20).threads(options.threads).workDirectory(workDirectory.resolve(name))
                 .dataRegionBytes(options.dataRegionBytes).logging(options.logging)
-                .memory(options.memoryTarget, options.memoryPause, options.spill)
                 .peerClassLoading(options.peerClassLoading)
                 .tls(options.keyStore, options.keyStorePassword, options.trustStore, options.trustStorePassword)
                 .authentication(options.user != null);
+        MemorySettings m = options.memory;
+        return m == null ? config : config.memory(m.target(), m.pause(), m.spill());
+    }
+
+    /** A local cluster's {@link Builder#memory} settings. */
+    private record MemorySettings(double target, double pause, boolean spill) {
+        String option() {
+            return target + "," + pause + "," + spill;
+        }
     }
 
     private void startProcesses() {
@@ -235,8 +240,10 @@ public final class LocalCluster implements AutoCloseable {
             command.addAll(List.of("--name", name, "--discovery-port", String.valueOf(basePort), "--port-range", "10",
                     "--communication-port", String.valueOf(basePort + 10), "--thin-port", String.valueOf(basePort + 20),
                     "--threads", String.valueOf(options.threads), "--work-dir", workDirectory.resolve(name).toString(),
-                    "--data-region-bytes", String.valueOf(options.dataRegionBytes),
-                    "--memory", options.memoryTarget + "," + options.memoryPause + "," + options.spill));
+                    "--data-region-bytes", String.valueOf(options.dataRegionBytes)));
+            if (options.memory != null) {
+                command.addAll(List.of("--memory", options.memory.option()));
+            }
             if (!options.peerClassLoading) {
                 command.add("--no-peer-class-loading");
             }

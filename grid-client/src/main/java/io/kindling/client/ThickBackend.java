@@ -183,7 +183,7 @@ final class ThickBackend implements GridBackend {
             for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
                 Map<AffinityKey<String>, Object> got = cache(c.getKey()).getAllAsync(c.getValue())
                         .get(ClientCore.OPERATION_TIMEOUT_MILLIS);
-                io.kindling.grid.Spill.resolveAll(ignite, got, ClientCore.OPERATION_TIMEOUT_MILLIS);
+                io.kindling.grid.SpillCalls.resolveAll(ignite, got, ClientCore.OPERATION_TIMEOUT_MILLIS);
                 got.forEach((k, v) -> out.put(Location.of(c.getKey(), k), v));
             }
         } catch (RuntimeException e) {
@@ -195,7 +195,7 @@ final class ThickBackend implements GridBackend {
     @Override
     public void makeRoom(long bytes) {
         try {
-            io.kindling.grid.Spill.makeRoomEverywhere(ignite, bytes, ClientCore.CONTROL_TIMEOUT_MILLIS);
+            io.kindling.grid.SpillCalls.makeRoomEverywhere(ignite, bytes, ClientCore.CONTROL_TIMEOUT_MILLIS);
         } catch (RuntimeException e) {
             // a node that cannot spill now: the store that follows decides
         }

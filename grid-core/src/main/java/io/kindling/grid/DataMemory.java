@@ -77,10 +77,12 @@ public final class DataMemory {
         if (limit <= 0 || used < 0 || used + pending + bytes + RESERVE_BYTES <= limit) {
             return null;
         }
+        String disk = Spill.of(ignite).diskTrouble();
         return what + " (" + size(bytes) + ") does not fit in the data memory of node "
                 + ignite.cluster().localNode().consistentId() + ": it holds " + size(used) + " of its " + size(limit)
-                + " (kindling.data.region.bytes). Release futures you no longer need, or start the nodes with more "
-                + "memory";
+                + " (kindling.data.region.bytes)"
+                + (disk == null ? "" : ", and values could not spill to disk: " + disk)
+                + ". Release futures you no longer need, or start the nodes with more memory";
     }
 
     /** A size as people read it: 812 B, 3.4 MiB, 1.0 GiB. */

@@ -92,7 +92,7 @@ public final class KindlingServiceImpl implements Service, KindlingService {
 
     @Override
     public void makeRoom(long bytes, long timeoutMillis) {
-        Spill.makeRoomEverywhere(ignite, bytes, timeoutMillis);
+        SpillCalls.makeRoomEverywhere(ignite, bytes, timeoutMillis);
     }
 
     @Override

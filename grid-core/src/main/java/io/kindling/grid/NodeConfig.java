@@ -146,13 +146,19 @@ public final class NodeConfig {
      * {@code pause}), and whether it spills at all.
      */
     public NodeConfig memory(double target, double pause, boolean spill) {
-        if (!(target > 0 && target <= 1 && pause > 0 && pause <= 1)) {
-            throw new IllegalArgumentException("memory fractions must be above 0 and at most 1, not " + target + " and "
-                    + pause);
-        }
-        this.memory = java.util.Map.of(Spill.TARGET, String.valueOf(target), Spill.PAUSE, String.valueOf(pause),
-                Spill.ENABLED, String.valueOf(spill));
+        requireMemoryFractions(target, pause);
+        this.memory = java.util.Map.of(SpillSettings.TARGET, String.valueOf(target),
+                SpillSettings.PAUSE, String.valueOf(pause),
+                SpillSettings.ENABLED, String.valueOf(spill));
         return this;
+    }
+
+    /** Refuses memory fractions ({@link #memory}) outside (0, 1], naming them. */
+    public static void requireMemoryFractions(double target, double pause) {
+        if (!(target > 0 && target <= 1 && pause > 0 && pause <= 1)) {
+            throw new IllegalArgumentException("memory fractions must be above 0 and at most 1, such as 0.6 and 0.8, "
+                    + "not " + target + " and " + pause);
+        }
     }
 
     /** Abstract resources this node declares to tasks ({@link Resources}), such as {@code Map.of("GPU", 2.0)}. */

@@ -152,7 +152,7 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
                 continue;
             }
             Map<AffinityKey<String>, Object> got = KindlingGrid.dataCache(ignite, f.getKey()).getAll(read);
-            Spill.resolveAll(ignite, got, SPILL_READ_MILLIS);
+            SpillCalls.resolveAll(ignite, got, SPILL_READ_MILLIS);
             inputs.putAll(got);
             got.forEach((k, v) -> decoded.keep(f.getKey(), k, v));
         }

@@ -6,27 +6,14 @@ import org.apache.ignite.IgniteException;
 import org.apache.ignite.cache.CacheEntryProcessor;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.affinity.AffinityKey;
-import org.apache.ignite.cluster.ClusterNode;
-import org.apache.ignite.lang.IgniteCallable;
-import org.apache.ignite.resources.IgniteInstanceResource;
 
 import javax.cache.Cache;
 import javax.cache.processor.MutableEntry;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -52,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  * Java serialization can write (as Dask spills what pickle can write; the others stay in memory).
  * Coldest first: values no task on this node read or computed lately ({@link DecodedValues})
  * before those that one did. Readers of the cache get the value back from the file through the
- * node that wrote it ({@link #resolveAll}), whichever node now holds the small stand-in; the
+ * node that wrote it ({@link SpillCalls#resolveAll}), whichever node now holds the small stand-in; the
  * value is not brought back into memory (its decoded copy may be, as for any read).
  *
  * <p>Lifetime: a file lives while its stand-in is in the cache: each reaper round deletes the
@@ -61,7 +48,7 @@ import java.util.concurrent.locks.LockSupport;
  * are lost, and clients recompute them from their tasks or say which they cannot. Its directory
  * stays behind (a killed process deletes nothing): the next node to start over the same spill
  * directory deletes it, knowing it for an orphan because no process holds the lock on its owner
- * file any more ({@link #sweepOrphans}).
+ * file any more ({@link SpillDirectory}).
  *
  * <p>Settings (system properties of the node JVM): {@code kindling.memory.target} and
  * {@code kindling.memory.pause} (fractions of the data region), {@code kindling.memory.pause.millis}
@@ -79,6 +66,7 @@ public final class Spill {
     }
 
     private final Ignite ignite;
+    private final SpillSettings settings;
     private final Map<Long, SpillFile> files = new ConcurrentHashMap<>();
     private final Set<AffinityKey<String>> unspillable = ConcurrentHashMap.newKeySet();
     /**
@@ -89,7 +77,7 @@ public final class Spill {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong spilledBytes = new AtomicLong();
     private final AtomicLong spilledTotal = new AtomicLong();
-    private Path dir;
+    private SpillDirectory dir;
     private boolean closed;
     /** When a pass last found nothing to spill: the watch makes no new pass for a second. */
     private long fruitlessAt = System.nanoTime() - FRUITLESS_PAUSE_NANOS;
@@ -98,6 +86,7 @@ public final class Spill {
 
     private Spill(Ignite ignite) {
         this.ignite = ignite;
+        this.settings = SpillSettings.of(ignite);
     }
 
     /** This node's spill. */
@@ -107,44 +96,12 @@ public final class Spill {
 
     /** The fraction of the data memory past which values spill. */
     public double target() {
-        return fraction(TARGET, 0.6);
+        return settings.target();
     }
 
     /** The fraction past which the node starts no new batch. */
     public double pause() {
-        return fraction(PAUSE, 0.8);
-    }
-
-    /** Node attributes (set by {@link NodeConfig}) or, without them, system properties of the node JVM. */
-    static final String TARGET = "kindling.memory.target";
-    static final String PAUSE = "kindling.memory.pause";
-    static final String ENABLED = "kindling.spill";
-
-    private String setting(String name) {
-        Object a = ignite.cluster().localNode().attribute(name);
-        return a != null ? a.toString() : System.getProperty(name);
-    }
-
-    private double fraction(String property, double otherwise) {
-        String v = setting(property);
-        if (v == null || v.isBlank()) {
-            return otherwise;
-        }
-        try {
-            double f = Double.parseDouble(v.trim());
-            if (f > 0 && f <= 1) {
-                return f;
-            }
-        } catch (NumberFormatException e) {
-            // the default below
-        }
-        throw new IllegalArgumentException(property + " must be a fraction of the data memory above 0 and at most 1, "
-                + "such as 0.6, not '" + v + "'");
-    }
-
-    private boolean enabled() {
-        String v = setting(ENABLED);
-        return v == null || !"false".equalsIgnoreCase(v.trim());
+        return settings.pause();
     }
 
     /** Bytes of values this node holds on disk now. */
@@ -181,7 +138,7 @@ public final class Spill {
         long limit = DataMemory.limit(ignite);
         long used = DataMemory.used(ignite);
         long goal = (long) (target() * limit) - Math.max(0, needed);
-        if (closed || !enabled() || limit <= 0 || used < 0 || used <= goal
+        if (closed || !settings.enabled() || limit <= 0 || used < 0 || used <= goal
                 || (needed == 0 && System.nanoTime() - fruitlessAt < FRUITLESS_PAUSE_NANOS)) {
             return 0;
         }
@@ -235,13 +192,10 @@ public final class Spill {
             if (!roomOnDisk(d, size)) {
                 return 0;
             }
-            path = d.resolve(id + ".bin");
-            try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(path),
-                    1 << 16))) {
-                out.writeObject(value);
+            try {
+                path = SpillDirectory.write(d, id, value);
             } catch (NotSerializableException | java.io.InvalidClassException e) {
                 unspillable.add(key);
-                Files.deleteIfExists(path);
                 return 0;
             }
         } catch (IOException | UncheckedIOException e) {
@@ -268,11 +222,12 @@ public final class Spill {
         }
         spilledBytes.addAndGet(size);
         spilledTotal.addAndGet(size);
+        diskTrouble = null;
         return size;
     }
 
     private boolean roomOnDisk(Path d, long size) throws IOException {
-        long most = Long.getLong("kindling.spill.bytes", Long.MAX_VALUE);
+        long most = settings.mostBytes();
         if (spilledBytes.get() + size > most) {
             diskTrouble = "kindling.spill.bytes (" + DataMemory.size(most) + ") is spent";
             return false;
@@ -284,7 +239,7 @@ public final class Spill {
         return true;
     }
 
-    /** Why the last spill could not write, or null: for a refusal's message. */
+    /** Why the last spill could not write, or null since one could: for {@link DataMemory#refusal}'s message. */
     public String diskTrouble() {
         return diskTrouble;
     }
@@ -296,99 +251,21 @@ public final class Spill {
         if (dir == null) {
             String name = consistentId(ignite).replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                     + ignite.cluster().localNode().id().toString().substring(0, 8);
-            Path d = Files.createDirectories(base().resolve(name));
-            FileChannel channel = FileChannel.open(d.resolve(OWNER), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                owner = channel.tryLock();
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-            ownerChannel = channel;
-            dir = d;
+            dir = SpillDirectory.create(SpillDirectory.base(ignite), name);
         }
-        return dir;
+        return dir.path();
     }
-
-    /** The directory that holds the spill directories of the nodes (each its own). */
-    private Path base() {
-        String given = System.getProperty("kindling.spill.dir");
-        String work = ignite.configuration().getWorkDirectory();
-        return given != null && !given.isBlank() ? Paths.get(given)
-                : Paths.get(work != null ? work : System.getProperty("java.io.tmpdir"), "kindling-spill");
-    }
-
-    /** In a node's spill directory: the file it holds a lock on while it lives. */
-    static final String OWNER = ".owner";
-    /** A directory without an owner file this old was left by a node that died as it made it. */
-    private static final long UNOWNED_MILLIS = 60_000;
-    private FileChannel ownerChannel;
-    /** Held while the node lives (closing the channel releases it). */
-    private FileLock owner;
 
     /**
-     * Deletes the spill directories of nodes that died without deleting theirs (killed, or their
-     * machine lost power), so that their files do not fill the disk: at the node's start, in the
-     * directory its own spill goes to. The number deleted.
+     * Deletes the spill directories of nodes that died without deleting theirs
+     * ({@link SpillDirectory#sweepOrphans}): at the node's start, beside its own. The number deleted.
      */
     public int sweepOrphans() {
-        Path own;
+        SpillDirectory own;
         synchronized (this) {
             own = dir;
         }
-        return sweepOrphans(base(), own);
-    }
-
-    /**
-     * Deletes each directory in {@code base} (but {@code own}) whose owner file no process holds a
-     * lock on: its node is gone. A lock held in this JVM (another node here) or by another
-     * process keeps the directory.
-     */
-    static int sweepOrphans(Path base, Path own) {
-        if (!Files.isDirectory(base)) {
-            return 0;
-        }
-        int swept = 0;
-        try (var dirs = Files.list(base)) {
-            for (Path d : (Iterable<Path>) dirs::iterator) {
-                if (!Files.isDirectory(d) || d.equals(own)) {
-                    continue;
-                }
-                if (orphaned(d)) {
-                    deleteTree(d);
-                    swept++;
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // another node sweeps at the same time, or the directory went: the next start sweeps again
-        }
-        return swept;
-    }
-
-    private static boolean orphaned(Path d) throws IOException {
-        Path ownerFile = d.resolve(OWNER);
-        if (!Files.exists(ownerFile)) {
-            return System.currentTimeMillis() - Files.getLastModifiedTime(d).toMillis() > UNOWNED_MILLIS;
-        }
-        try (FileChannel c = FileChannel.open(ownerFile, StandardOpenOption.WRITE)) {
-            FileLock lock = c.tryLock();
-            if (lock == null) {
-                return false;   // another process holds it
-            }
-            lock.release();
-            return true;
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            return false;       // a node of this JVM holds it
-        }
-    }
-
-    private static void deleteTree(Path d) throws IOException {
-        try (var files = Files.list(d)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-        Files.deleteIfExists(d);
+        return SpillDirectory.sweepOrphans(SpillDirectory.base(ignite), own == null ? null : own.path());
     }
 
     private static String consistentId(Ignite ignite) {
@@ -418,106 +295,13 @@ public final class Spill {
         if (f == null) {
             return null;
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(f.path()), 1 << 16);
-                ObjectInputStream objects = new LoaderInputStream(in, f.loader())) {
-            return objects.readObject();
+        try {
+            return SpillDirectory.read(f.path(), f.loader());
         } catch (IOException | ClassNotFoundException e) {
             if (files.containsKey(id)) {
                 ignite.log().warning("Kindling could not read spilled value " + f.path() + ": " + e);
             }
             return null;
-        }
-    }
-
-    /** Reads classes through the loader of the class that was written (peer-loaded classes included). */
-    private static final class LoaderInputStream extends ObjectInputStream {
-        private final ClassLoader loader;
-
-        LoaderInputStream(InputStream in, ClassLoader loader) throws IOException {
-            super(in);
-            this.loader = loader;
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // the default lookup below
-                }
-            }
-            return super.resolveClass(desc);
-        }
-    }
-
-    /**
-     * Replaces each {@link Spilled} among {@code values} (as read from a data cache) by the value
-     * it stands for, read through the node that wrote it; removes those whose value is gone (its
-     * node left), so that they count as lost. From any node or thick client.
-     */
-    public static <K> void resolveAll(Ignite ignite, Map<K, Object> values, long timeoutMillis) {
-        for (Iterator<Map.Entry<K, Object>> i = values.entrySet().iterator(); i.hasNext(); ) {
-            Map.Entry<K, Object> e = i.next();
-            if (e.getValue() instanceof Spilled s) {
-                Object v = read(ignite, s, timeoutMillis);
-                if (v == null) {
-                    i.remove();
-                } else {
-                    e.setValue(v);
-                }
-            }
-        }
-    }
-
-    /** The value {@code stub} stands for, or null if its node or its file is gone. */
-    public static Object read(Ignite ignite, Spilled stub, long timeoutMillis) {
-        if (stub.nodeId().equals(ignite.cluster().localNode().id())) {
-            return of(ignite).readLocal(stub.id());
-        }
-        ClusterNode node = ignite.cluster().node(stub.nodeId());
-        if (node == null) {
-            return null;
-        }
-        try {
-            return ignite.compute(ignite.cluster().forNode(node)).withNoFailover().withTimeout(timeoutMillis)
-                    .call(new OnNode(true, stub.id()));
-        } catch (org.apache.ignite.cluster.ClusterTopologyException e) {
-            return null;
-        }
-    }
-
-
-    /** Asks every server to make room for {@code bytes} ({@link #makeRoom}), within {@code timeoutMillis}. */
-    public static void makeRoomEverywhere(Ignite ignite, long bytes, long timeoutMillis) {
-        if (ignite.cluster().forServers().nodes().isEmpty()) {
-            return;
-        }
-        ignite.compute(ignite.cluster().forServers()).withNoFailover().withTimeout(timeoutMillis)
-                .broadcast(new OnNode(false, bytes));
-    }
-
-    /**
-     * On the node it runs on: reads the spilled value of id {@code argument} ({@code read}, for
-     * {@link #read} on the node that wrote it), or makes room for {@code argument} bytes
-     * ({@link #makeRoom}, for {@link #makeRoomEverywhere}).
-     */
-    static final class OnNode implements IgniteCallable<Object> {
-        private static final long serialVersionUID = 1L;
-        private final boolean read;
-        private final long argument;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        OnNode(boolean read, long argument) {
-            this.read = read;
-            this.argument = argument;
-        }
-
-        @Override
-        public Object call() {
-            Spill spill = Spill.of(ignite);
-            return read ? spill.readLocal(argument) : (Object) spill.makeRoom(argument);
         }
     }
 
@@ -530,8 +314,7 @@ public final class Spill {
         if (!above(pause(), 0)) {
             return false;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong("kindling.memory.pause.millis",
-                30_000));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.pauseMillis());
         paused.incrementAndGet();
         try {
             makeRoom(0);
@@ -598,7 +381,7 @@ public final class Spill {
 
     /** Deletes this node's spill directory: for the node's stop. */
     public void close() {
-        Path d;
+        SpillDirectory d;
         synchronized (this) {
             closed = true;
             d = dir;
@@ -606,25 +389,8 @@ public final class Spill {
         }
         Collection<Long> all = new ArrayList<>(files.keySet());
         all.forEach(this::delete);
-        FileChannel channel;
-        synchronized (this) {
-            channel = ownerChannel;
-            ownerChannel = null;
-            owner = null;
-        }
-        if (channel != null) {
-            try {
-                channel.close();   // releases the lock
-            } catch (IOException e) {
-                // closing it is all that is left to do
-            }
-        }
         if (d != null) {
-            try {
-                deleteTree(d);
-            } catch (IOException e) {
-                // a temporary directory; nothing more to do
-            }
+            d.delete();
         }
     }
 }

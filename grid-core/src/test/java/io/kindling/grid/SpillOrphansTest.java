@@ -25,7 +25,7 @@ class SpillOrphansTest {
     private Path nodeDir(String name) throws Exception {
         Path d = Files.createDirectories(base.resolve(name));
         Files.write(d.resolve("1.bin"), new byte[1024]);
-        Files.createFile(d.resolve(Spill.OWNER));
+        Files.createFile(d.resolve(SpillDirectory.OWNER));
         return d;
     }
 
@@ -35,9 +35,9 @@ class SpillOrphansTest {
         Path own = nodeDir("own-node");
         Path fresh = Files.createDirectories(base.resolve("being-made"));   // no owner file yet
         Path here = nodeDir("node-of-this-jvm");
-        try (FileChannel c = FileChannel.open(here.resolve(Spill.OWNER), StandardOpenOption.WRITE);
+        try (FileChannel c = FileChannel.open(here.resolve(SpillDirectory.OWNER), StandardOpenOption.WRITE);
                 FileLock lock = c.lock()) {
-            assertEquals(1, Spill.sweepOrphans(base, own));
+            assertEquals(1, SpillDirectory.sweepOrphans(base, own));
             assertTrue(lock.isValid(), "the sweep must not release a lock this JVM holds");
         }
         assertFalse(Files.exists(dead));
@@ -64,18 +64,18 @@ class SpillOrphansTest {
                 }
                 """);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, source.toString(), other.resolve(Spill.OWNER).toString())
+        Process p = new ProcessBuilder(java, source.toString(), other.resolve(SpillDirectory.OWNER).toString())
                 .redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("locked", out.readLine());
-            assertEquals(0, Spill.sweepOrphans(base, null));
+            assertEquals(0, SpillDirectory.sweepOrphans(base, null));
             assertTrue(Files.exists(other.resolve("1.bin")));
 
             p.destroyForcibly();   // kill -9: the lock goes with the process, the directory stays
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertTrue(Files.exists(other.resolve("1.bin")));
-            assertEquals(1, Spill.sweepOrphans(base, null));
+            assertEquals(1, SpillDirectory.sweepOrphans(base, null));
             assertFalse(Files.exists(other));
         } finally {
             p.destroyForcibly();
