@@ -252,7 +252,7 @@ final class ClientCore implements AutoCloseable {
             state.release(reference.entry);
             // A release makes no task ready: what it leaves to do is deleting and stopping.
             completed = state.drainCompleted();
-            delete = state.hasDeletions();
+            delete = state.hasCleanup();
             cancels = state.drainCancels();
         }
         carryOut(completed, delete, cancels);
@@ -357,7 +357,7 @@ final class ClientCore implements AutoCloseable {
         synchronized (state) {
             batches = closed ? List.of() : takeBatches();
             completed = state.drainCompleted();
-            delete = state.hasDeletions();
+            delete = state.hasCleanup();
             cancels = state.drainCancels();
         }
         for (Batch b : batches) {
@@ -385,9 +385,10 @@ final class ClientCore implements AutoCloseable {
     private final Object deleting = new Object();
 
     /**
-     * Has the state's data to delete deleted soon: the event thread takes what has queued up in the
-     * state and deletes it in calls of up to {@value #DELETE_CHUNK} keys, so that releasing a
-     * million futures one by one costs a hundred cache calls, not a million. (Storage names are
+     * Has the state's cleanup done soon: the event thread takes the data to delete that has queued
+     * up in the state and deletes it in calls of up to {@value #DELETE_CHUNK} keys, so that
+     * releasing a million futures one by one costs a hundred cache calls, not a million, and drops
+     * the forgotten entries from the state's key table in chunks of as many. (Storage names are
      * never reused, so a late delete cannot remove a value computed again.)
      */
     private void deleteSoon() {
@@ -422,7 +423,10 @@ final class ClientCore implements AutoCloseable {
         deleteQueued();
     }
 
-    /** Starts deleting what the state has queued (with the lock, so that {@link #freeReleasedMemory} sees it started). */
+    /**
+     * Starts deleting what the state has queued (with the lock, so that {@link #freeReleasedMemory}
+     * sees it started), then purges its forgotten entries, a chunk per hold of the state lock.
+     */
     private void deleteQueued() {
         synchronized (deleting) {
             List<Location> all;
@@ -431,6 +435,12 @@ final class ClientCore implements AutoCloseable {
             }
             for (int i = 0; i < all.size(); i += DELETE_CHUNK) {
                 backend.removeAllAsync(all.subList(i, Math.min(all.size(), i + DELETE_CHUNK)));
+            }
+        }
+        boolean more = true;
+        while (more) {
+            synchronized (state) {
+                more = state.purgeForgotten(DELETE_CHUNK);
             }
         }
     }

@@ -76,7 +76,7 @@ final class ClientState {
 
     private final Topology topology;
     private final Function<Key, String> storageNames;
-    private final Map<Key, KeyEntry> entries = new HashMap<>();
+    private final EntryTable entries = new EntryTable();
     private final Placement placement;
     private final ReadyTasks ready;
     private final List<Completion> completed = new ArrayList<>();
@@ -157,7 +157,7 @@ final class ClientState {
         e.workers = options.workers();
         e.allowOtherWorkers = options.allowOtherWorkers();
         e.resources = options.resources();
-        entries.put(e.key, e);
+        entries.put(e);
         compute(e, false);
         return e;
     }
@@ -179,7 +179,7 @@ final class ClientState {
         }
         if (e == null) {
             e = new KeyEntry(key, null, List.of());
-            entries.put(key, e);
+            entries.put(e);
         }
         e.cache = cache;
         e.storage = storage;
@@ -588,7 +588,7 @@ final class ClientState {
             placement.settle(b);
         }
         ready.clear();
-        for (KeyEntry e : new ArrayList<>(entries.values())) {
+        for (KeyEntry e : entries.copy()) {
             switch (e.state) {
                 case WAITING, READY, PROCESSING -> {
                     e.error = cause;
@@ -608,7 +608,7 @@ final class ClientState {
             }
             e.waitingDependents.clear();
         }
-        for (KeyEntry e : new ArrayList<>(entries.values())) {
+        for (KeyEntry e : entries.copy()) {
             unneeded.add(e);
         }
         settle();
@@ -930,10 +930,13 @@ final class ClientState {
     }
 
     private void forget(KeyEntry e) {
+        if (e.state == KeyEntry.State.FORGOTTEN) {
+            return;
+        }
         move(e, KeyEntry.State.FORGOTTEN);
         e.value = null;
         e.waitingDependents.clear();
-        entries.remove(e.key, e);
+        entries.forgotten(e);
     }
 
     /**
@@ -993,9 +996,17 @@ final class ClientState {
         return out;
     }
 
-    /** Whether there is data to delete ({@link #drainDeletions}). */
-    boolean hasDeletions() {
-        return !deletions.isEmpty();
+    /**
+     * Whether there is cleanup to do off the caller's thread: data to delete ({@link #drainDeletions})
+     * or forgotten entries to purge ({@link #purgeForgotten}).
+     */
+    boolean hasCleanup() {
+        return !deletions.isEmpty() || entries.hasForgotten();
+    }
+
+    /** Drops up to {@code max} forgotten entries from the key table; returns whether more are left. */
+    boolean purgeForgotten(int max) {
+        return entries.purge(max);
     }
 
     /** Data to delete from the grid since the last call. */

@@ -156,6 +156,30 @@ class ClientStateTest {
     }
 
     @Test
+    void forgottenEntries_unlistedAtOnce_purgedLater_aKeyAddedAgainMeanwhileIsNew() {
+        KeyEntry x = held(inc("x", 1));
+        KeyEntry y = held(inc("y", 2));
+        runAll(5);
+        state.release(x);
+        state.release(y);
+        check();
+        assertEquals(KeyEntry.State.FORGOTTEN, x.state);
+        assertEquals(0, state.size(), "forgotten entries are not counted while they wait to be purged");
+        assertNull(state.get(Key.of("x")));
+        assertTrue(state.hasCleanup(), "the purge is left to do");
+        KeyEntry again = held(inc("x", 1));
+        assertTrue(again != x, "a key added again before the purge gets a new entry");
+        assertEquals(KeyEntry.State.READY, again.state);
+        assertTrue(state.purgeForgotten(1), "a chunk of one: y is left to purge");
+        assertFalse(state.purgeForgotten(10));
+        check();
+        assertSame(again, state.get(Key.of("x")), "the purge of the old entry leaves the new one listed");
+        assertEquals(1, state.size());
+        state.drainDeletions();
+        assertFalse(state.hasCleanup());
+    }
+
+    @Test
     void lostValue_computedAgainFromLineage_withReleasedInputsFirst() {
         submit(inc("x", 1));
         KeyEntry y = held(inc("y", Key.of("x")));
