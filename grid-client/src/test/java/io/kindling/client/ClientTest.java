@@ -320,4 +320,13 @@ class ClientTest {
         assertTrue(e != null && e.getMessage().contains("cannot be stored"), String.valueOf(e));
         assertEquals(List.of(1, 2, 3), client().gather(fs.subList(1, 4)), "its batch siblings are stored");
     }
+
+    @Test
+    void nodesKeepAShortHistoryOfRemovedEntries() {
+        client();
+        // Ignite's default, 200,000 removed entries per cache, held about 130 MB of each node's
+        // heap after a million results were released; Ignite reads the setting once per JVM.
+        assertEquals(io.kindling.grid.NodeConfig.DELETE_HISTORY, org.apache.ignite.internal.processors.cache
+                .distributed.dht.topology.GridDhtLocalPartition.MAX_DELETE_QUEUE_SIZE);
+    }
 }

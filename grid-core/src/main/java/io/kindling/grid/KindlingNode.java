@@ -43,7 +43,10 @@ public final class KindlingNode implements LifecycleBean {
 
     @Override
     public void onLifecycleEvent(LifecycleEventType event) {
-        if (event == LifecycleEventType.AFTER_NODE_START && !ignite.cluster().localNode().isClient()) {
+        if (event == LifecycleEventType.BEFORE_NODE_START) {
+            // Ignite's own startup (ignite.sh with this bean in the XML) sets nothing else first.
+            NodeConfig.igniteDefaults();
+        } else if (event == LifecycleEventType.AFTER_NODE_START && !ignite.cluster().localNode().isClient()) {
             NODES.put(ignite.name(), this);
             if (ignite.cluster().state() == ClusterState.ACTIVE) {
                 install();

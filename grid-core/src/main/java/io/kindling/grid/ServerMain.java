@@ -78,10 +78,9 @@ public final class ServerMain {
         } catch (MissingJvmFlagsException e) {
             fail(1, e.getMessage());
         }
-        setIfUnset("IGNITE_QUIET", "false");
-        setIfUnset("IGNITE_UPDATE_NOTIFIER", "false");
-        setIfUnset("IGNITE_NO_SHUTDOWN_HOOK", "true");
-        setIfUnset("IGNITE_DUMP_THREADS_ON_FAILURE", "false");   // a full data region is said by the failed write
+        NodeConfig.setIfUnset("IGNITE_QUIET", "false");
+        NodeConfig.setIfUnset("IGNITE_NO_SHUTDOWN_HOOK", "true");
+        NodeConfig.igniteDefaults();
 
         Ignite ignite = null;
         KindlingNode kindling = null;
@@ -237,12 +236,6 @@ public final class ServerMain {
                     : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void setIfUnset(String name, String value) {
-        if (System.getProperty(name) == null) {
-            System.setProperty(name, value);
         }
     }
 
