@@ -58,6 +58,7 @@ public final class LocalCluster implements AutoCloseable {
         private boolean peerClassLoading = true;
         private boolean dashboard = true;
         private long dataRegionBytes = 512L << 20;
+        private String nodeHeap = "1g";
         /** As {@link #memory} was given them; null: the nodes' defaults. */
         private MemorySettings memory;
         private java.nio.file.Path keyStore;
@@ -122,6 +123,20 @@ public final class LocalCluster implements AutoCloseable {
         public Builder memory(double target, double pause, boolean spill) {
             NodeConfig.requireMemoryFractions(target, pause);
             this.memory = new MemorySettings(target, pause, spill);
+            return this;
+        }
+
+        /**
+         * The heap of each node process, as the JVM's {@code -Xmx} takes it ({@code "512m"},
+         * {@code "2g"}; default {@code "1g"}); only with {@link #processes}. A node refuses a
+         * scattered value larger than a quarter of its heap (it needs about three times a value's
+         * size while the value arrives).
+         */
+        public Builder nodeHeap(String heap) {
+            if (heap == null || !heap.matches("[0-9]+[kKmMgG]?")) {
+                throw new IllegalArgumentException("a node heap is a size as -Xmx takes it (512m, 2g), not " + heap);
+            }
+            this.nodeHeap = heap;
             return this;
         }
 
@@ -232,7 +247,7 @@ public final class LocalCluster implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(java);
             command.addAll(io.kindling.grid.JvmFlags.addOpens());
-            command.add("-Xmx1g");
+            command.add("-Xmx" + options.nodeHeap);
             command.add("-Dkindling.node.logging=" + options.logging);
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));

@@ -71,6 +71,10 @@ final class Scattering {
                 if (memory > 0 && sizes.get(p.getKey()) > memory) {
                     throw memoryFull(core, puts, sizes, values, null);   // it could never fit, spilled or not
                 }
+                long heap = receivingHeap(core, node, replicas);
+                if (heap > 0 && sizes.get(p.getKey()) > heap / HEAP_SHARE) {
+                    throw tooLargeForHeap(core, node, heap, sizes.get(p.getKey()), replicas);
+                }
             }
             try {
                 for (Chunk chunk : chunks(core, puts, sizes)) {
@@ -175,6 +179,42 @@ final class Scattering {
             core.backend.putAll(puts);
             return null;
         });
+    }
+
+    /**
+     * A node takes a scattered value of at most this fraction (1/n) of its heap: while a value
+     * arrives, Ignite holds the message and the value's bytes on the heap, and the node keeps the
+     * value decoded too. Measured on child nodes: a value of 0.29 of the heap (300 MB, {@code -Xmx1g})
+     * and of 0.37 (150 MB, {@code -Xmx384m}) went in; one of 0.41 and one of 0.62 ran the node out
+     * of heap, and Ignite stopped it, with everything it held.
+     */
+    static final int HEAP_SHARE = 4;
+
+    /** The smallest heap among the nodes that take a copy of the value: its node, and with replicas any. */
+    private static long receivingHeap(ClientCore core, String node, int replicas) {
+        if (replicas == 0) {
+            return node == null ? 0 : core.topology.heap(node);
+        }
+        long smallest = 0;
+        for (String n : core.topology.nodes()) {
+            long h = core.topology.heap(n);
+            if (h > 0 && (smallest == 0 || h < smallest)) {
+                smallest = h;
+            }
+        }
+        return smallest;
+    }
+
+    /** The error of a scatter of a value too large for a node's heap to take in. */
+    private static io.kindling.grid.DataMemoryFullException tooLargeForHeap(ClientCore core, String node, long heap,
+            long size, int replicas) {
+        return new io.kindling.grid.DataMemoryFullException("scatter of a value of " + io.kindling.grid.DataMemory.size(size)
+                + ": too large for " + (replicas == 0 ? "node " + node : "the nodes that keep its copies")
+                + " to take in. A node holds about three times a value's size in its heap while the value arrives, "
+                + "so it takes values of up to a quarter of its heap: " + io.kindling.grid.DataMemory.size(heap / HEAP_SHARE)
+                + " of " + io.kindling.grid.DataMemory.size(heap) + " here. Nothing of this call was kept. Start the "
+                + "nodes with a larger heap (bin/kindling-server --heap, LocalCluster.builder().nodeHeap(...), -Xmx), "
+                + "or split the value into smaller ones");
     }
 
     /** The error of a scatter that did not fit: how much it was, the nodes' limit, and what to do. */

@@ -97,4 +97,9 @@ final class SnapshotTopology implements Topology {
     public long memory(String node) {
         return view().snapshot.memory().getOrDefault(node, 0L);
     }
+
+    @Override
+    public long heap(String node) {
+        return view().snapshot.heap().getOrDefault(node, 0L);
+    }
 }

@@ -29,4 +29,9 @@ interface Topology {
     default long memory(String node) {
         return 0;
     }
+
+    /** The largest heap of {@code node}'s JVM, in bytes; 0 if unknown. */
+    default long heap(String node) {
+        return 0;
+    }
 }

@@ -2,9 +2,10 @@ package io.kindling.grid;
 
 /**
  * A value did not fit in the data memory of the node that was to hold it (its data region,
- * {@code kindling.data.region.bytes}). The call that tried to store it fails with this; the node
- * goes on, and what it held before stays. Release futures that are no longer needed, or give the
- * nodes more memory.
+ * {@code kindling.data.region.bytes}), or is too large for the node's heap to take in (a scattered
+ * value of more than a quarter of its heap). The call that tried to store it fails with this; the
+ * node goes on, and what it held before stays. Release futures that are no longer needed, or give
+ * the nodes more memory.
  */
 public class DataMemoryFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;

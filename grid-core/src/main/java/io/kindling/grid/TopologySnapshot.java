@@ -35,9 +35,11 @@ public final class TopologySnapshot implements Serializable {
     private final String[] owners;
     private final Map<String, Map<String, Double>> resources;
     private final Map<String, Long> memory;
+    private final Map<String, Long> heap;
 
     public TopologySnapshot(long version, List<String> nodes, Map<String, UUID> nodeIds, Map<String, Integer> slots,
-            String[] owners, Map<String, Map<String, Double>> resources, Map<String, Long> memory) {
+            String[] owners, Map<String, Map<String, Double>> resources, Map<String, Long> memory,
+            Map<String, Long> heap) {
         this.version = version;
         this.nodes = nodes;
         this.nodeIds = nodeIds;
@@ -45,6 +47,7 @@ public final class TopologySnapshot implements Serializable {
         this.owners = owners;
         this.resources = resources;
         this.memory = memory;
+        this.heap = heap;
     }
 
     /** The cluster of {@code ignite} now: its servers sorted by consistent id, and the data cache's owners. */
@@ -58,6 +61,7 @@ public final class TopologySnapshot implements Serializable {
         Map<String, Integer> slots = new HashMap<>();
         Map<String, Map<String, Double>> resources = new HashMap<>();
         Map<String, Long> memory = new HashMap<>();
+        Map<String, Long> heap = new HashMap<>();
         for (ClusterNode n : servers) {
             String id = String.valueOf(n.consistentId());
             nodes.add(id);
@@ -66,6 +70,11 @@ public final class TopologySnapshot implements Serializable {
             slots.put(id, threads != null ? Integer.parseInt(threads.toString()) : Math.max(1, n.metrics().getTotalCpus()));
             if (n.attribute(DATA_MEMORY_ATTRIBUTE) instanceof Long bytes) {
                 memory.put(id, bytes);
+            }
+            // Ignite's node metrics, which a node brings when it joins; a JVM's largest heap does not change.
+            long heapMax = n.metrics().getHeapMemoryMaximum();
+            if (heapMax > 0) {
+                heap.put(id, heapMax);
             }
             Map<String, Double> declared = Resources.of(n);
             if (!declared.isEmpty()) {
@@ -77,7 +86,7 @@ public final class TopologySnapshot implements Serializable {
             ClusterNode n = affinity.mapPartitionToNode(p);
             owners[p] = n == null ? null : String.valueOf(n.consistentId());
         }
-        return new TopologySnapshot(version, List.copyOf(nodes), ids, slots, owners, resources, memory);
+        return new TopologySnapshot(version, List.copyOf(nodes), ids, slots, owners, resources, memory, heap);
     }
 
     /** The topology version this describes. */
@@ -108,6 +117,11 @@ public final class TopologySnapshot implements Serializable {
     /** The most off-heap memory each server's data regions may take, in bytes (where the node says). */
     public Map<String, Long> memory() {
         return memory == null ? Map.of() : memory;
+    }
+
+    /** The largest heap of each server's JVM, in bytes (where the node says). */
+    public Map<String, Long> heap() {
+        return heap == null ? Map.of() : heap;
     }
 
     /** The consistent id of the primary node of each partition (null where none). */
