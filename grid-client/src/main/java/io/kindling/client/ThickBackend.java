@@ -46,7 +46,20 @@ final class ThickBackend implements GridBackend {
             cache(KindlingGrid.DATA_CACHE);
             // Registered now, while the cluster is healthy, not on a first send during a failure.
             io.kindling.grid.WireClasses.register(ignite);
-            this.topology = new SnapshotTopology(() -> TopologySnapshot.of(ignite), () -> ignite.cluster().topologyVersion());
+            // Every reader of the topology (Client.nodes() among them) gets a Kindling exception when the cluster is gone.
+            this.topology = new SnapshotTopology(() -> {
+                try {
+                    return TopologySnapshot.of(ignite);
+                } catch (RuntimeException gone) {
+                    throw GridErrors.unavailable("read the cluster's topology", gone);
+                }
+            }, () -> {
+                try {
+                    return ignite.cluster().topologyVersion();
+                } catch (RuntimeException gone) {
+                    throw GridErrors.unavailable("read the cluster's topology", gone);
+                }
+            });
         } catch (RuntimeException e) {
             throw GridErrors.unavailable("reach the cluster of " + ignite.name(), e);
         }

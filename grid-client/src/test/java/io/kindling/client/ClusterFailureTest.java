@@ -80,6 +80,11 @@ class ClusterFailureTest {
                     () -> f.result(Duration.ofSeconds(40)));
             assertTrue(e.getMessage().contains("cluster"), e.getMessage());
             assertEquals("cancelled", f.status());
+            try {
+                assertTrue(client.nodes().isEmpty(), "nodes of a gone cluster: " + client.nodes());
+            } catch (RuntimeException gone) {
+                assertInstanceOf(ClusterUnavailableException.class, gone, "nodes() of a gone cluster");
+            }
         }
     }
 }
