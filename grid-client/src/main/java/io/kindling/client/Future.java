@@ -220,13 +220,34 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
 
     /** Calls {@code callback} with this future once it is done, on the client's callback thread. */
     public Future<T> addDoneCallback(Consumer<? super Future<T>> callback) {
-        entry.done.whenCompleteAsync((e, t) -> callback.accept(this), client.callbacks);
+        return addDoneCallback(callback, client.callbacks);
+    }
+
+    /**
+     * Calls {@code callback} with this future once it is done, on {@code executor} (as a
+     * {@link CompletableFuture}'s async stages run on the executor they are given).
+     */
+    public Future<T> addDoneCallback(Consumer<? super Future<T>> callback, java.util.concurrent.Executor executor) {
+        java.util.Objects.requireNonNull(callback, "addDoneCallback needs a callback, not null");
+        java.util.Objects.requireNonNull(executor, "addDoneCallback needs an executor, not null: call "
+                + "addDoneCallback(callback) to run it on the client's callback thread");
+        entry.done.whenCompleteAsync((e, t) -> callback.accept(this), executor);
         return this;
     }
 
-    /** A {@link CompletableFuture} of the value, completed on the client's callback thread. */
+    /**
+     * A {@link CompletableFuture} of the value, completed on the client's callback thread.
+     * Cancelling it ({@code cancel}, or completing it with a {@link CancellationException})
+     * cancels the task as {@link #cancel()} does; completing it by hand otherwise leaves the task
+     * alone.
+     */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> out = new CompletableFuture<>();
+        out.whenComplete((v, t) -> {
+            if (t instanceof CancellationException && !(t instanceof FutureCancelledException)) {
+                cancel();
+            }
+        });
         completeWhenDone(out);
         return out;
     }

@@ -201,6 +201,24 @@ class ClientTest {
     }
 
     @Test
+    void completableFutureCancelled_cancelsTheTask_callbackOnAGivenExecutor() throws Exception {
+        Future<Integer> f = client().pure(false).submit(ClientTest::blocked, 1);
+        CompletableFuture<Integer> stage = f.toCompletableFuture();
+        assertTrue(stage.cancel(true));
+        GridFixture.awaitCondition("the task cancelled", () -> "cancelled".equals(f.status()));
+        java.util.concurrent.ExecutorService mine = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "mine"));
+        try {
+            CompletableFuture<String> thread = new CompletableFuture<>();
+            client().submit(Ops::inc, 41).addDoneCallback(done -> thread.complete(Thread.currentThread().getName()), mine);
+            assertEquals("mine", thread.get(30, TimeUnit.SECONDS));
+        } finally {
+            mine.shutdownNow();
+            GATE.countDown();
+        }
+    }
+
+    @Test
     void completableFutureAndCallbacks_runOnCallbackThread() throws Exception {
         Future<Integer> f = client().submit(Ops::inc, 41);
         CompletableFuture<String> thread = new CompletableFuture<>();
