@@ -5,7 +5,7 @@ package io.kindling.client;
  * classes only when every node has peer class loading on; otherwise, and always for thin clients,
  * the class must be on the servers' class path.
  */
-public class ClassNotOnServersException extends RuntimeException {
+public class ClassNotOnServersException extends io.kindling.KindlingException {
     private static final long serialVersionUID = 1L;
 
     private final String className;

@@ -10,7 +10,7 @@ import java.util.List;
  * the JVM, crashes it natively, or exhausts its memory), so it is not run again. The message
  * names the key and the nodes.
  */
-public class KilledWorkerException extends RuntimeException {
+public class KilledWorkerException extends io.kindling.KindlingException {
     private static final long serialVersionUID = 1L;
 
     private final Key key;

@@ -7,7 +7,7 @@ package io.kindling.grid;
  * node goes on, and what it held before stays. Release futures that are no longer needed, or give
  * the nodes more memory.
  */
-public class DataMemoryFullException extends RuntimeException {
+public class DataMemoryFullException extends io.kindling.KindlingException {
     private static final long serialVersionUID = 1L;
 
     public DataMemoryFullException(String message) {

@@ -8,7 +8,7 @@ import io.kindling.graph.Key;
  * from is gone too), or the whole cluster went away. The message names the key, the node that
  * held it, and what would have kept it.
  */
-public class LostDataException extends RuntimeException {
+public class LostDataException extends io.kindling.KindlingException {
     private static final long serialVersionUID = 2L;
 
     private final Key key;

@@ -6,7 +6,7 @@ import java.util.List;
  * This JVM lacks {@code --add-opens} flags that Ignite needs on Java 17 and later to start a node
  * (server or thick client) in it. The message names the flags and where their list is.
  */
-public class MissingJvmFlagsException extends IllegalStateException {
+public class MissingJvmFlagsException extends io.kindling.KindlingException {
     private static final long serialVersionUID = 1L;
 
     private final List<String> missing;

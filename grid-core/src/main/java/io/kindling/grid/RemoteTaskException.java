@@ -4,7 +4,7 @@ package io.kindling.grid;
  * Stands in for an exception that a task threw on a node but that cannot be serialized: it keeps
  * the original class name, message and remote stack trace (and the same for its causes).
  */
-public class RemoteTaskException extends RuntimeException {
+public class RemoteTaskException extends io.kindling.KindlingException {
     private static final long serialVersionUID = 1L;
 
     private final String remoteClass;

@@ -6,7 +6,7 @@ import io.kindling.graph.Key;
  * A task of a computation threw. {@link #getCause()} is what the task threw, {@link #key()} the
  * task that threw it. Tasks that had not started when it failed were not started.
  */
-public class TaskFailedException extends RuntimeException {
+public class TaskFailedException extends io.kindling.KindlingException {
     private static final long serialVersionUID = 1L;
 
     private final Key key;
