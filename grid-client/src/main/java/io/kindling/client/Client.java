@@ -531,6 +531,21 @@ public final class Client implements Scheduler, AutoCloseable {
         return introspection.nbytes();
     }
 
+    /**
+     * The life of {@code keys} on this client, oldest step first (Dask's {@code Client.story}):
+     * each state it went through, why, on which node and when. The client keeps its last
+     * 100,000 steps over all keys ({@code -Dkindling.transition.log.length}), so the story of a
+     * key long done may have lost its start. Print it for a key that does not do what you expect.
+     */
+    public List<Transition> story(Key... keys) {
+        java.util.Objects.requireNonNull(keys, "story needs keys, not null");
+        java.util.Set<Key> wanted = new java.util.HashSet<>();
+        for (Key k : keys) {
+            wanted.add(java.util.Objects.requireNonNull(k, "story needs keys, not a null one: pass future.key()"));
+        }
+        return introspection.story(wanted);
+    }
+
     /** For every node, the keys of this client it is computing now. */
     public Map<String, List<Key>> processing() {
         return introspection.processing();

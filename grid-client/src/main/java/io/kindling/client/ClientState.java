@@ -77,6 +77,7 @@ final class ClientState {
     private final Topology topology;
     private final Function<Key, String> storageNames;
     private final EntryTable entries = new EntryTable();
+    private final TransitionLog log = TransitionLog.fromSystemProperty();
     private final Placement placement;
     private final ReadyTasks ready;
     private final List<Completion> completed = new ArrayList<>();
@@ -192,7 +193,7 @@ final class ClientState {
         e.error = null;
         e.erredKey = null;
         freshDone(e);
-        move(e, KeyEntry.State.MEMORY);
+        move(e, KeyEntry.State.MEMORY, "scattered");
         resolved(e);
         settle();
         return e;
@@ -303,7 +304,7 @@ final class ClientState {
             settle();
             return List.of();
         }
-        return placement.take(maxBatch, e -> move(e, KeyEntry.State.PROCESSING));
+        return placement.take(maxBatch, e -> move(e, KeyEntry.State.PROCESSING, "sent"));
     }
 
     // ------------------------------------------------------------------ events: batches come back
@@ -456,7 +457,7 @@ final class ClientState {
         e.inline = o.inline();
         e.value = o.value();
         e.setbacks = 0;
-        move(e, KeyEntry.State.MEMORY);
+        move(e, KeyEntry.State.MEMORY, "finished");
         resolved(e);
         for (KeyEntry d : e.waitingDependents) {
             if (d.state == KeyEntry.State.WAITING && --d.unfinishedInputs == 0) {
@@ -545,7 +546,7 @@ final class ClientState {
             deletions.add(Location.of(e));
             e.value = null;
             e.inline = false;
-            move(e, KeyEntry.State.RELEASED);
+            move(e, KeyEntry.State.RELEASED, "value lost");
         }
         // Readers that counted a gone value as there wait for it again.
         for (KeyEntry r : entries.values()) {
@@ -556,6 +557,7 @@ final class ClientState {
                 if (goneSet.contains(in)) {
                     if (r.state == KeyEntry.State.READY) {
                         ready.remove(r);
+                        log.note(r.key, r.state, KeyEntry.State.WAITING, "an input was lost", r.node);
                         r.state = KeyEntry.State.WAITING;
                     }
                     r.unfinishedInputs++;
@@ -593,14 +595,14 @@ final class ClientState {
                 case WAITING, READY, PROCESSING -> {
                     e.error = cause;
                     e.erredKey = e.key;
-                    move(e, KeyEntry.State.CANCELLED);
+                    move(e, KeyEntry.State.CANCELLED, "cluster gone");
                     resolved(e);
                 }
                 case MEMORY -> {
                     if (!e.inline) {
                         e.error = cause;
                         e.erredKey = e.key;
-                        move(e, KeyEntry.State.LOST);
+                        move(e, KeyEntry.State.LOST, "cluster gone");
                         resolved(e);
                     }
                 }
@@ -618,6 +620,7 @@ final class ClientState {
     List<Completion> abandonUnfinished() {
         for (KeyEntry e : entries.values()) {
             if (!e.finished() && e.state != KeyEntry.State.RELEASED) {
+                log.note(e.key, e.state, KeyEntry.State.CANCELLED, "client closed", e.node);
                 e.state = KeyEntry.State.CANCELLED;
                 resolved(e);
             }
@@ -657,7 +660,7 @@ final class ClientState {
             x.error = null;
             x.erredKey = null;
             freshDone(x);
-            move(x, KeyEntry.State.WAITING);
+            move(x, KeyEntry.State.WAITING, x == root ? "computing" : "computing again, for a key that reads it");
             x.unfinishedInputs = 0;
             KeyEntry gone = null;
             KeyEntry erred = null;
@@ -728,7 +731,7 @@ final class ClientState {
     /** A task back to ready (or waiting, if an input is not in memory now), as when it was first submitted. */
     private void requeue(KeyEntry e) {
         e.batch = null;
-        move(e, KeyEntry.State.WAITING);
+        move(e, KeyEntry.State.WAITING, "requeued");
         e.unfinishedInputs = 0;
         KeyEntry gone = null;
         for (KeyEntry in : e.inputs) {
@@ -756,7 +759,7 @@ final class ClientState {
     }
 
     private void makeReady(KeyEntry e) {
-        move(e, KeyEntry.State.READY);
+        move(e, KeyEntry.State.READY, "inputs in memory");
         placement.enqueue(e);
     }
 
@@ -779,7 +782,7 @@ final class ClientState {
         if (e.state == KeyEntry.State.READY) {
             ready.remove(e);
         }
-        move(e, KeyEntry.State.LOST);
+        move(e, KeyEntry.State.LOST, "lost for good");
         resolved(e);
         List<KeyEntry> waiting = new ArrayList<>(e.waitingDependents);
         e.waitingDependents.clear();
@@ -809,7 +812,8 @@ final class ClientState {
             x.error = error;
             x.erredKey = erredKey;
             x.batch = null;
-            move(x, state);
+            move(x, state, x == root ? (state == KeyEntry.State.CANCELLED ? "cancelled" : "task failed")
+                    : (state == KeyEntry.State.CANCELLED ? "an input was cancelled" : "an input failed"));
             resolved(x);
             todo.addAll(x.waitingDependents);
             x.waitingDependents.clear();
@@ -821,8 +825,9 @@ final class ClientState {
      * The one place an entry changes state: keeps its inputs' reader and lineage counts right, and
      * notes inputs whose counts dropped, for {@link #settle}.
      */
-    private void move(KeyEntry e, KeyEntry.State to) {
+    private void move(KeyEntry e, KeyEntry.State to, String why) {
         KeyEntry.State from = e.state;
+        log.note(e.key, from, to, why, e.node);
         boolean readsBefore = reads(from);
         boolean readsAfter = reads(to);
         boolean pinsBefore = pins(from);
@@ -890,7 +895,7 @@ final class ClientState {
                     in.waitingDependents.removeIf(d -> d == e);
                 }
                 if (keep) {
-                    move(e, KeyEntry.State.RELEASED);
+                    move(e, KeyEntry.State.RELEASED, "released before it ran");
                 } else {
                     forget(e);
                 }
@@ -900,7 +905,7 @@ final class ClientState {
                 deletions.add(e.cache, e.storage, e.partition);
                 e.value = null;
                 if (keep) {
-                    move(e, KeyEntry.State.RELEASED);
+                    move(e, KeyEntry.State.RELEASED, "released");
                 } else {
                     forget(e);
                 }
@@ -919,7 +924,7 @@ final class ClientState {
         e.batch = null;
         e.stopOrdered = false;
         if (e.task != null && e.lineageRefs > 0) {
-            move(e, KeyEntry.State.RELEASED);
+            move(e, KeyEntry.State.RELEASED, "stopped, nobody needs it");
         } else {
             for (KeyEntry in : e.inputs) {
                 in.waitingDependents.removeIf(d -> d == e);
@@ -933,7 +938,7 @@ final class ClientState {
         if (e.state == KeyEntry.State.FORGOTTEN) {
             return;
         }
-        move(e, KeyEntry.State.FORGOTTEN);
+        move(e, KeyEntry.State.FORGOTTEN, "forgotten");
         e.value = null;
         e.waitingDependents.clear();
         entries.forgotten(e);
@@ -1027,6 +1032,11 @@ final class ClientState {
         List<CancelOrder> out = new ArrayList<>(byBatch.size());
         byBatch.forEach((b, keys) -> out.add(new CancelOrder(b, keys)));
         return out;
+    }
+
+    /** What {@link TransitionLog} still holds of the lives of {@code keys}, oldest first. */
+    List<Transition> story(Set<Key> keys) {
+        return log.story(keys);
     }
 
     /** Keys being computed, by node. */

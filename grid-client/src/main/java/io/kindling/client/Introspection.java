@@ -52,6 +52,12 @@ final class Introspection {
         return out;
     }
 
+    List<Transition> story(java.util.Set<Key> keys) {
+        synchronized (core.state) {
+            return core.state.story(keys);
+        }
+    }
+
     Map<String, List<Key>> processing() {
         synchronized (core.state) {
             return core.state.processing();

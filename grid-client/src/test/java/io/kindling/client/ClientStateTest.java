@@ -156,6 +156,28 @@ class ClientStateTest {
     }
 
     @Test
+    void story_namesEveryStepOfAKey_andTheLogIsBounded() {
+        KeyEntry x = held(inc("x", 1));
+        runAll(2);
+        state.release(x);
+        check();
+        List<String> steps = new ArrayList<>();
+        for (Transition t : state.story(Set.of(Key.of("x")))) {
+            steps.add(t.from() + ">" + t.to() + ":" + t.why());
+        }
+        assertEquals(List.of("new>waiting:computing", "waiting>ready:inputs in memory", "ready>processing:sent",
+                "processing>memory:finished", "memory>forgotten:forgotten"), steps);
+        assertEquals("a", state.story(Set.of(Key.of("x"))).get(3).node(), "finished on its node");
+
+        TransitionLog small = new TransitionLog(2);
+        for (int i = 0; i < 5; i++) {
+            small.note(Key.of("k"), KeyEntry.State.NEW, KeyEntry.State.WAITING, "step " + i, null);
+        }
+        List<Transition> kept = small.story(Set.of(Key.of("k")));
+        assertEquals(List.of("step 3", "step 4"), List.of(kept.get(0).why(), kept.get(1).why()), "the last two");
+    }
+
+    @Test
     void forgottenEntries_unlistedAtOnce_purgedLater_aKeyAddedAgainMeanwhileIsNew() {
         KeyEntry x = held(inc("x", 1));
         KeyEntry y = held(inc("y", 2));

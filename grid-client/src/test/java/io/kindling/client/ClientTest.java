@@ -201,6 +201,19 @@ class ClientTest {
     }
 
     @Test
+    void story_showsWhereAndWhyAKeyWent() {
+        Future<Integer> f = client().pure(false).submit(Ops::inc, 1);
+        assertEquals(2, f.result());
+        List<Transition> story = client().story(f.key());
+        Transition finished = story.stream().filter(t -> t.to().equals("memory")).findFirst().orElseThrow();
+        assertEquals("finished", finished.why());
+        assertTrue(client().nodes().contains(finished.node()), finished.toString());
+        assertTrue(finished.toString().contains("'" + f.key() + "' processing -> memory (finished, node "),
+                finished.toString());
+        assertThrows(NullPointerException.class, () -> client().story((Key) null));
+    }
+
+    @Test
     void completableFutureCancelled_cancelsTheTask_callbackOnAGivenExecutor() throws Exception {
         Future<Integer> f = client().pure(false).submit(ClientTest::blocked, 1);
         CompletableFuture<Integer> stage = f.toCompletableFuture();
