@@ -277,15 +277,23 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Set when {@link #close} begins: a node process that ends after it was meant to. */
+    private volatile boolean closing;
+    /** Lines of a node's output kept after it is ready, to say why it ended if it ends early. */
+    private static final int TAIL_LINES = 50;
+
     /**
      * Waits until the child says it is ready, at most {@value #START_TIMEOUT_SECONDS} s and only
      * while it lives; its output is read on a thread of its own, which goes on draining it (and
-     * ends with the child), so that a silent or hung child cannot block the wait.
+     * ends with the child), so that a silent or hung child cannot block the wait. A child that
+     * ends while the cluster is open (killed, or stopped by Ignite's failure handler) is reported
+     * on this JVM's standard error with its exit code and its last lines.
      */
-    private static void awaitReady(Process p, String name) {
+    private void awaitReady(Process p, String name) {
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         StringBuffer seen = new StringBuffer();
         Thread reader = new Thread(() -> {
+            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -296,10 +304,18 @@ public final class LocalCluster implements AutoCloseable {
                         } else if (seen.length() < 20_000) {
                             seen.append(line).append('\n');
                         }
+                    } else {
+                        if (tail.size() == TAIL_LINES) {
+                            tail.poll();
+                        }
+                        tail.add(line);
                     }
                 }
             } catch (IOException e) {
                 // the child is gone
+            }
+            if (ready.getCount() == 0 && !closing) {
+                reportEnded(p, name, tail);
             }
         }, name + "-output");
         reader.setDaemon(true);
@@ -320,6 +336,19 @@ public final class LocalCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while node " + name + " started", e);
         }
+    }
+
+    private static void reportEnded(Process p, String name, java.util.Collection<String> tail) {
+        String code;
+        try {
+            code = p.waitFor(5, TimeUnit.SECONDS) ? String.valueOf(p.exitValue()) : "unknown (still ending)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = "unknown";
+        }
+        System.err.println("kindling: node " + name + " (pid " + p.pid() + ") ended while its local cluster was open, "
+                + "exit code " + code + (tail.isEmpty() ? "; it printed nothing after it was ready"
+                : "; its last output:\n  " + String.join("\n  ", tail)));
     }
 
     /** The Ignite node in this JVM that clients of this cluster use. */
@@ -370,6 +399,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Stops every node and process this cluster started and deletes its work directory. */
     @Override
     public void close() {
+        closing = true;
         if (dashboard != null) {
             dashboard.close();
             dashboard = null;

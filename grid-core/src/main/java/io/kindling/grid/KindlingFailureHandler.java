@@ -18,6 +18,11 @@ public class KindlingFailureHandler extends StopNodeOrHaltFailureHandler {
                     + DataMemory.size(DataMemory.limit(ignite)) + "); it failed, and the node goes on");
             return false;
         }
+        // Said on standard error too: a node's Ignite log may be off (child nodes of a local
+        // cluster, kindling-server without --verbose), and this is why the node goes away.
+        Throwable error = failureCtx.error();
+        System.err.println("kindling: node " + ignite.name() + " is stopped by Ignite's failure handler: "
+                + failureCtx.type() + (error == null ? "" : ": " + error));
         return super.handle(ignite, failureCtx);
     }
 }
