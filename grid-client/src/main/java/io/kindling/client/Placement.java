@@ -210,8 +210,8 @@ final class Placement {
     }
 
     private void assign(KeyEntry e, String node, Consumer<KeyEntry> toProcessing) {
+        e.node = node;   // first, so that the state's story of the step names the node
         toProcessing.accept(e);
-        e.node = node;
         e.partition = topology.partitionOn(node, e.key.hashCode());
         e.cache = KindlingGrid.dataCacheName(e.replicas);
     }

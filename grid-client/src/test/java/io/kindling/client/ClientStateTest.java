@@ -167,6 +167,7 @@ class ClientStateTest {
         }
         assertEquals(List.of("new>waiting:computing", "waiting>ready:inputs in memory", "ready>processing:sent",
                 "processing>memory:finished", "memory>forgotten:forgotten"), steps);
+        assertEquals("a", state.story(Set.of(Key.of("x"))).get(2).node(), "sent to its node");
         assertEquals("a", state.story(Set.of(Key.of("x"))).get(3).node(), "finished on its node");
 
         TransitionLog small = new TransitionLog(2);
