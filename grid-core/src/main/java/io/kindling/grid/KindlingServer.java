@@ -78,6 +78,10 @@ public final class KindlingServer {
     public static void install(Ignite ignite) {
         KindlingGrid.dataCache(ignite);
         KindlingGrid.leaseCache(ignite);
+        // Now, while the data region is empty: a cache created later, in the first reaper round,
+        // needs pages for its partitions, and when the region was full by then the exchange that
+        // creates it failed on every server and Ignite stopped them all (seen in MemoryLimitTest).
+        NodeHoldings.create(ignite);
         ignite.services(ignite.cluster().forServers()).deployNodeSingleton(KindlingService.NAME, new KindlingServiceImpl());
     }
 }

@@ -27,6 +27,11 @@ final class NodeHoldings {
     private NodeHoldings() {
     }
 
+    /** Creates the cache if the cluster does not have it yet. */
+    static void create(Ignite ignite) {
+        cache(ignite);
+    }
+
     private static IgniteCache<String, long[]> cache(Ignite ignite) {
         IgniteCache<String, long[]> cache = ignite.cache(CACHE);
         if (cache != null) {
