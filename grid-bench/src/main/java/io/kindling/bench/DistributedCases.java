@@ -30,6 +30,10 @@ import java.util.stream.IntStream;
  *
  * <p>One file, longer than most, because it mirrors the reference script's distributed section
  * case for case, so that the two can be read side by side.
+ *
+ * <p>Why one file of this size: the cases of one section share one cluster, its warm-up and the
+ * guard that reports a failed case; the largest self-contained case is in a class of its own
+ * ({@code MemoryPressureCase}).
  */
 final class DistributedCases {
     static final int DIST_TREE_LEAVES = Integer.getInteger("kindling.bench.distTreeLeaves", 5_000);

@@ -1,14 +1,12 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
+import org.apache.commons.collections4.IteratorUtils;
 
-import java.util.AbstractCollection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * The client's entries by key, as {@link ClientState} sees them: only entries that are not
@@ -74,50 +72,14 @@ final class EntryTable {
     }
 
     /** The live entries, as a view (do not change the table while iterating). */
-    java.util.Collection<KeyEntry> values() {
-        return new AbstractCollection<>() {
-            @Override
-            public Iterator<KeyEntry> iterator() {
-                Iterator<KeyEntry> all = map.values().iterator();
-                return new Iterator<>() {
-                    private KeyEntry next = advance();
-
-                    private KeyEntry advance() {
-                        while (all.hasNext()) {
-                            KeyEntry e = all.next();
-                            if (e.state != KeyEntry.State.FORGOTTEN) {
-                                return e;
-                            }
-                        }
-                        return null;
-                    }
-
-                    @Override
-                    public boolean hasNext() {
-                        return next != null;
-                    }
-
-                    @Override
-                    public KeyEntry next() {
-                        if (next == null) {
-                            throw new NoSuchElementException();
-                        }
-                        KeyEntry e = next;
-                        next = advance();
-                        return e;
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return EntryTable.this.size();
-            }
-        };
+    Iterable<KeyEntry> values() {
+        return () -> IteratorUtils.filteredIterator(map.values().iterator(), e -> e.state != KeyEntry.State.FORGOTTEN);
     }
 
     /** A copy of the live entries. */
     List<KeyEntry> copy() {
-        return new ArrayList<>(values());
+        List<KeyEntry> out = new ArrayList<>(size());
+        values().forEach(out::add);
+        return out;
     }
 }

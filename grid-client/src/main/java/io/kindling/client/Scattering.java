@@ -73,7 +73,7 @@ final class Scattering {
                 }
                 long heap = receivingHeap(core, node, replicas);
                 if (heap > 0 && sizes.get(p.getKey()) > heap / HEAP_SHARE) {
-                    throw tooLargeForHeap(core, node, heap, sizes.get(p.getKey()), replicas);
+                    throw tooLargeForHeap(node, heap, sizes.get(p.getKey()), replicas);
                 }
             }
             try {
@@ -206,8 +206,8 @@ final class Scattering {
     }
 
     /** The error of a scatter of a value too large for a node's heap to take in. */
-    private static io.kindling.grid.DataMemoryFullException tooLargeForHeap(ClientCore core, String node, long heap,
-            long size, int replicas) {
+    private static io.kindling.grid.DataMemoryFullException tooLargeForHeap(String node, long heap, long size,
+            int replicas) {
         return new io.kindling.grid.DataMemoryFullException("scatter of a value of " + io.kindling.grid.DataMemory.size(size)
                 + ": too large for " + (replicas == 0 ? "node " + node : "the nodes that keep its copies")
                 + " to take in. A node holds about three times a value's size in its heap while the value arrives, "

@@ -47,21 +47,19 @@ final class ThickBackend implements GridBackend {
             // Registered now, while the cluster is healthy, not on a first send during a failure.
             io.kindling.grid.WireClasses.register(ignite);
             // Every reader of the topology (Client.nodes() among them) gets a Kindling exception when the cluster is gone.
-            this.topology = new SnapshotTopology(() -> {
-                try {
-                    return TopologySnapshot.of(ignite);
-                } catch (RuntimeException gone) {
-                    throw GridErrors.unavailable("read the cluster's topology", gone);
-                }
-            }, () -> {
-                try {
-                    return ignite.cluster().topologyVersion();
-                } catch (RuntimeException gone) {
-                    throw GridErrors.unavailable("read the cluster's topology", gone);
-                }
-            });
+            this.topology = new SnapshotTopology(() -> readTopology(() -> TopologySnapshot.of(ignite)),
+                    () -> readTopology(() -> ignite.cluster().topologyVersion()));
         } catch (RuntimeException e) {
             throw GridErrors.unavailable("reach the cluster of " + ignite.name(), e);
+        }
+    }
+
+    /** {@code read} of the topology, with what Ignite throws as the Kindling exception. */
+    private static <T> T readTopology(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException gone) {
+            throw GridErrors.unavailable("read the cluster's topology", gone);
         }
     }
 
