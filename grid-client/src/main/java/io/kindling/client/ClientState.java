@@ -321,7 +321,7 @@ final class ClientState {
     private void settleOutcomes(Batch batch, Map<Key, Outcome> outcomes, boolean partial) {
         boolean current = placement.settle(batch);
         Set<KeyEntry> lostInputs = new LinkedHashSet<>();
-        List<KeyEntry> again = new ArrayList<>();
+        Map<KeyEntry, String> again = new LinkedHashMap<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             KeyEntry e = batch.entries.get(i);
             TaskSpec spec = batch.specs.get(i);
@@ -340,12 +340,12 @@ final class ClientState {
             if (e.stopOrdered && (o == null || !o.ok())) {
                 // Asked to stop while nobody needed it, and needed again since: it runs again.
                 e.stopOrdered = false;
-                again.add(e);
+                again.put(e, "needed again after it was stopped");
                 continue;
             }
             if (o == null) {
                 if (partial) {
-                    again.add(e);
+                    again.put(e, "not started on a detached batch");
                 } else {
                     err(e, new IllegalStateException("node " + batch.node + " returned no outcome for '" + e.key + "'"),
                             e.key);
@@ -357,7 +357,7 @@ final class ClientState {
                 case FAILED -> {
                     if (e.retries > 0) {
                         e.retries--;
-                        again.add(e);
+                        again.put(e, "failed, retried");
                     } else {
                         err(e, o.error(), e.key);
                     }
@@ -371,18 +371,18 @@ final class ClientState {
                         err(e, new LostDataException(o.missingInput(), batch.node, "task '" + e.key + "' found its input '"
                                 + o.missingInput() + "' missing from the grid " + MAX_SETBACKS + " times in a row"), e.key);
                     } else {
-                        again.add(e);
+                        again.put(e, "input '" + o.missingInput() + "' missing on " + batch.node);
                     }
                 }
-                case SKIPPED -> again.add(e);
+                case SKIPPED -> again.put(e, "skipped by " + batch.node);
             }
         }
         dataLost(lostInputs, null);
-        for (KeyEntry e : again) {
+        again.forEach((e, why) -> {
             if (e.state == KeyEntry.State.PROCESSING) {
-                requeue(e);
+                requeue(e, why);
             }
-        }
+        });
         settle();
     }
 
@@ -424,12 +424,13 @@ final class ClientState {
         if (!placement.settle(batch)) {
             return;
         }
+        String why = "sent again: " + error.getMessage();
         for (KeyEntry e : batch.entries) {
             if (e.state == KeyEntry.State.PROCESSING && e.batch == batch) {
                 if (++e.setbacks > MAX_SETBACKS) {
                     err(e, error, e.key);
                 } else {
-                    requeue(e);
+                    requeue(e, why);
                 }
             }
         }
@@ -520,7 +521,7 @@ final class ClientState {
                 err(e, new KilledWorkerException(e.key, e.killedNodes, allowedFailures), e.key);
             } else {
                 e.solo = e.suspicious() >= Math.min(2, allowedFailures);
-                requeue(e);
+                requeue(e, "its node left");
             }
         }
     }
@@ -729,9 +730,9 @@ final class ClientState {
     }
 
     /** A task back to ready (or waiting, if an input is not in memory now), as when it was first submitted. */
-    private void requeue(KeyEntry e) {
+    private void requeue(KeyEntry e, String why) {
         e.batch = null;
-        move(e, KeyEntry.State.WAITING, "requeued");
+        move(e, KeyEntry.State.WAITING, why);
         e.unfinishedInputs = 0;
         KeyEntry gone = null;
         for (KeyEntry in : e.inputs) {
