@@ -64,6 +64,80 @@ class ResilienceTest {
         }
     }
 
+    /**
+     * The future's value within {@link #BOUND}; when it is not done by then, a failure that shows
+     * where the graph under it stands: the first unfinished entries whose inputs are all done,
+     * with their stories, and what is processing on each node.
+     */
+    private static <T> T resultOrReport(Client client, Future<T> f) {
+        try {
+            return f.result(BOUND);
+        } catch (java.util.concurrent.CompletionException timedOut) {
+            if (!(timedOut.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw timedOut;
+            }
+            StringBuilder report = new StringBuilder(timedOut.getCause().getMessage());
+            synchronized (client.core().state) {
+                KeyEntry e = client.core().state.get(f.key());
+                java.util.Set<KeyEntry> seen = new java.util.HashSet<>();
+                java.util.ArrayDeque<KeyEntry> todo = new java.util.ArrayDeque<>(List.of(e));
+                List<KeyEntry> frontier = new ArrayList<>();
+                while (!todo.isEmpty() && frontier.size() < 5) {
+                    KeyEntry x = todo.pop();
+                    if (!seen.add(x) || x.state == KeyEntry.State.MEMORY) {
+                        continue;
+                    }
+                    boolean inputsDone = x.inputs.stream().allMatch(i -> i.state == KeyEntry.State.MEMORY);
+                    if (inputsDone) {
+                        frontier.add(x);
+                    }
+                    todo.addAll(x.inputs);
+                }
+                report.append("\nprocessing: ").append(client.core().state.processing());
+                for (KeyEntry x : frontier) {
+                    report.append("\nstuck ").append(x.key).append(' ').append(x.state)
+                            .append(" unfinishedInputs=").append(x.unfinishedInputs).append(" batch=").append(x.batch);
+                    for (Transition t : client.core().state.story(Set.of(x.key))) {
+                        report.append("\n  ").append(t);
+                    }
+                }
+            }
+            report.append(pendingRegistrations());
+            throw new AssertionError(report.toString(), timedOut);
+        }
+    }
+
+    /**
+     * The class names this JVM's Ignite nodes are registering cluster-wide and still wait for,
+     * with the threads waiting: a registration cut short by a node's death holds its sends.
+     */
+    private static String pendingRegistrations() {
+        StringBuilder out = new StringBuilder();
+        for (org.apache.ignite.Ignite ignite : org.apache.ignite.Ignition.allGrids()) {
+            try {
+                Object mapping = ((org.apache.ignite.internal.IgniteEx) ignite).context().mapping();
+                java.lang.reflect.Field f = mapping.getClass().getDeclaredField("mappingExchangeSyncMap");
+                f.setAccessible(true);
+                out.append("\npending registrations on ").append(ignite.name()).append(": ")
+                        .append(((java.util.Map<?, ?>) f.get(mapping)).keySet());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                out.append("\npending registrations on ").append(ignite.name()).append(" unknown: ").append(e);
+            }
+        }
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            for (StackTraceElement e : stack) {
+                if (e.getMethodName().equals("registerClassName")) {
+                    out.append("\nwaiting in a registration: ").append(t.getName());
+                    for (int i = 0; i < Math.min(stack.length, 40); i++) {
+                        out.append("\n    at ").append(stack[i]);
+                    }
+                    break;
+                }
+            }
+        });
+        return out.toString();
+    }
+
     /** After the test's futures are released: the client holds nothing and the grid is empty. */
     private static void awaitNothingLeft(Client client) {
         GridFixture.awaitCondition("the client to forget every key and the grid to hold no data", () -> {
@@ -85,7 +159,7 @@ class ResilienceTest {
         GridFixture.awaitCondition("results on the victim", () -> inMemoryOn(client, victim) >= 200 || total.done());
         assertFalse(total.done(), "the tree finished before the kill: the test must kill a node mid-way");
         kill(cluster, victim);
-        assertEquals(Hostile.treeValue(leaves), total.result(BOUND));
+        assertEquals(Hostile.treeValue(leaves), resultOrReport(client, total));
         assertEquals(2, client.nodes().size());
         total.release();
         awaitNothingLeft(client);
