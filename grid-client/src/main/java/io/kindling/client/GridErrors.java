@@ -62,6 +62,25 @@ final class GridErrors {
         return false;
     }
 
+    /**
+     * A data cache could not be created for lack of memory on the servers: their refusal, as a
+     * {@link io.kindling.grid.DataMemoryFullException} (a thin client's service call brings only its message).
+     */
+    static io.kindling.grid.DataMemoryFullException noRoomForCache(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.kindling.grid.DataMemoryFullException full) {
+                return full;
+            }
+        }
+        String message = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && io.kindling.grid.DataMemory.isFull(new RuntimeException(t.getMessage()))) {
+                message = t.getMessage();
+            }
+        }
+        return new io.kindling.grid.DataMemoryFullException(message, e);
+    }
+
     /** A call to the cluster failed: the Kindling exception that says which and why. */
     static ClusterUnavailableException unavailable(String operation, RuntimeException e) {
         if (e instanceof ClusterUnavailableException c) {

@@ -295,6 +295,9 @@ final class ThickBackend implements GridBackend {
         try {
             cache(KindlingGrid.dataCacheName(replicas));
         } catch (RuntimeException e) {
+            if (io.kindling.grid.DataMemory.isFull(e)) {
+                throw GridErrors.noRoomForCache(e);
+            }
             throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);
         }
     }

@@ -304,6 +304,9 @@ final class ThinBackend implements GridBackend {
         try {
             anyNode.createDataCache(replicas);
         } catch (RuntimeException e) {
+            if (io.kindling.grid.DataMemory.isFull(e)) {
+                throw GridErrors.noRoomForCache(e);
+            }
             throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);
         }
     }

@@ -103,6 +103,62 @@ class MemoryLimitTest {
         }
     }
 
+    @Test
+    void firstReplicasOnAFullCluster_failsThatCall_thickAndThin_nodesLive_createdOnceThereIsRoom() {
+        try (Client client = Client.of(cluster); Client thin = Client.connect(cluster.thinClientAddress())) {
+            List<Future<double[]>> kept = new ArrayList<>();
+            List<Integer> marks = new ArrayList<>();
+            // Full to the last MiB: 8 MiB values, then 1 MiB ones, until the memory refuses.
+            for (int doubles : new int[] {DOUBLES, DOUBLES / 8}) {
+                boolean refused = false;
+                for (int i = 0; i < 200 && !refused; i++) {
+                    try {
+                        int mark = 1000 + kept.size();
+                        kept.add(client.scatter(filledWith(mark, doubles)));
+                        marks.add(mark);
+                    } catch (DataMemoryFullException e) {
+                        refused = true;
+                    }
+                }
+                assertTrue(refused, "the memory took 200 values of " + doubles * 8 + " bytes");
+            }
+            for (Client c : List.of(client, thin)) {
+                int replicas = c == client ? 1 : 2;
+                DataMemoryFullException e = assertThrows(DataMemoryFullException.class,
+                        () -> c.replicas(replicas).scatter(1));
+                String m = e.getMessage();
+                assertTrue(m.contains("kindling-data-" + replicas) && m.contains("replicas(" + replicas + ")")
+                        && m.contains("64.0 MiB") && m.contains("before memory fills"), m);
+                assertEquals(2, c.nodes().size(), "a node died creating the cache on a full memory");
+            }
+            for (int i = 0; i < kept.size(); i++) {
+                double[] v = kept.get(i).result(BOUND);
+                assertTrue(v[0] == marks.get(i) && v[v.length - 1] == marks.get(i), "value " + marks.get(i) + " changed");
+            }
+            // Once memory is given back, the same call creates the cache and keeps its copies.
+            for (Future<double[]> f : kept) {
+                f.release();
+            }
+            java.util.concurrent.atomic.AtomicReference<Future<Integer>> replicated = new java.util.concurrent.atomic.AtomicReference<>();
+            GridFixture.awaitCondition("the replicas cache to be created once memory freed", () -> {
+                try {
+                    replicated.set(client.replicas(1).scatter(41));
+                    return true;
+                } catch (DataMemoryFullException stillFull) {
+                    return false;
+                }
+            });
+            assertEquals(41, replicated.get().result(BOUND));
+            assertEquals(2, client.nodes().size());
+        }
+    }
+
+    public static double[] filledWith(int mark, int doubles) {
+        double[] a = new double[doubles];
+        Arrays.fill(a, mark);
+        return a;
+    }
+
     public static int seven() {
         return 7;
     }

@@ -16,6 +16,8 @@ import java.util.Locale;
 public final class DataMemory {
     /** What Ignite's out-of-memory error in a data region says. */
     private static final String FULL = "Out of memory in data region";
+    /** How a refusal to create a data cache for lack of memory starts (recognised by {@link #isFull}, also through a thin client's service call). */
+    static final String NO_ROOM_FOR_CACHE = "no room in data memory for the new data cache";
     /** Kept free besides the values: Ignite's own pages (trees, free lists) of what is stored. */
     private static final long RESERVE_BYTES = 4L << 20;
 
@@ -32,7 +34,7 @@ public final class DataMemory {
             return false;
         }
         if (t instanceof DataMemoryFullException || t.getClass().getSimpleName().equals("IgniteOutOfMemoryException")
-                || (t.getMessage() != null && t.getMessage().contains(FULL))) {
+                || (t.getMessage() != null && (t.getMessage().contains(FULL) || t.getMessage().contains(NO_ROOM_FOR_CACHE)))) {
             return true;
         }
         for (Throwable s : t.getSuppressed()) {

@@ -107,7 +107,13 @@ public final class KindlingGrid {
         if (replicas < 0) {
             throw new IllegalArgumentException("'" + name + "' is not a Kindling data cache");
         }
-        return ignite.getOrCreateCache(dataCacheConfiguration(replicas, kindlingServers(ignite)));
+        boolean kindling = kindlingServers(ignite);
+        if (kindling) {
+            // A new cache takes pages for its partitions on every server, in the exchange that
+            // creates it: on a full data region that exchange failed and Ignite stopped the servers.
+            SpillCalls.roomForCache(ignite, name, replicas);
+        }
+        return ignite.getOrCreateCache(dataCacheConfiguration(replicas, kindling));
     }
 
     /**

@@ -63,6 +63,69 @@ public final class SpillCalls {
                 .broadcast(new OnNode(false, bytes));
     }
 
+    /** Room a new data cache needs per partition copy on a node: its meta, tree and free-list pages. */
+    static final long CACHE_BYTES_PER_PARTITION = 16L << 10;
+    /** How long the servers may take to make room for a new cache. */
+    private static final long ROOM_TIMEOUT_MILLIS = 10_000;
+
+    /**
+     * Makes room on every server for the pages a new data cache {@code name} (values with
+     * {@code replicas} copies) takes there, spilling cold values; throws if a server still has no
+     * room, rather than letting the exchange that creates the cache fail on a full data region
+     * (Ignite then stops the servers). A cluster that does not answer in time is let be: the
+     * creation goes on.
+     *
+     * @throws DataMemoryFullException naming each server without room, what it holds and its limit
+     */
+    static void roomForCache(Ignite ignite, String name, int replicas) {
+        int servers = ignite.cluster().forServers().nodes().size();
+        if (servers == 0) {
+            return;
+        }
+        int copies = Math.min(servers, replicas + 1);
+        long bytes = Math.max(1L << 20,
+                (long) Math.ceil(KindlingGrid.PARTITIONS * copies / (double) servers) * CACHE_BYTES_PER_PARTITION);
+        java.util.Collection<String> refusals;
+        try {
+            refusals = ignite.compute(ignite.cluster().forServers()).withNoFailover().withTimeout(ROOM_TIMEOUT_MILLIS)
+                    .broadcast(new RoomForCache(name, bytes));
+        } catch (org.apache.ignite.IgniteException e) {
+            return;
+        }
+        StringBuilder why = new StringBuilder();
+        for (String r : refusals) {
+            if (r != null) {
+                why.append(why.length() == 0 ? "" : "; ").append(r);
+            }
+        }
+        if (why.length() > 0) {
+            throw new DataMemoryFullException(DataMemory.NO_ROOM_FOR_CACHE + " '" + name + "' (for values with "
+                    + replicas + " replica(s)), which Kindling creates the first time they are used: " + why
+                    + ". Use replicas(" + replicas + ") once before memory fills (the cache then exists), "
+                    + "release futures you no longer need, or start the nodes with more memory");
+        }
+    }
+
+    /** On the node it runs on: makes room for a new cache's pages; null if there is room, else why not. */
+    static final class RoomForCache implements IgniteCallable<String> {
+        private static final long serialVersionUID = 1L;
+        private final String cache;
+        private final long bytes;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        RoomForCache(String cache, long bytes) {
+            this.cache = cache;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public String call() {
+            Spill.of(ignite).makeRoom(bytes);
+            return DataMemory.refusal(ignite, "the new cache " + cache, bytes, 0);
+        }
+    }
+
     /**
      * On the node it runs on: reads the spilled value of id {@code argument} ({@code read}, for
      * {@link #read} on the node that wrote it), or makes room for {@code argument} bytes
