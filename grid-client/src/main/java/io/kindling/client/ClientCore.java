@@ -315,6 +315,7 @@ final class ClientCore implements AutoCloseable {
                 Serialization.check(t);
             }
         }
+        introduce(tasks);
         if (replicas > 0) {
             ensureDataCache(replicas);
         }
@@ -461,6 +462,27 @@ final class ClientCore implements AutoCloseable {
         } catch (RuntimeException e) {
             state.failReady(GridErrors.unavailable("place tasks on the cluster's nodes", e));
             return List.of();
+        }
+    }
+
+    /**
+     * Registers the classes {@code tasks} carry with the cluster now ({@link GridBackend#introduce});
+     * counted as a send, so that a registration a node's death left waiting is freed as a send's is.
+     */
+    private void introduce(List<Task> tasks) {
+        Thread self = Thread.currentThread();
+        sending.put(self, System.nanoTime());
+        try {
+            for (Task t : tasks) {
+                if (!(t.function() instanceof FutureValue<?>)) {
+                    Serialization.samples(t, backend::introduce);
+                }
+            }
+        } finally {
+            sending.remove(self);
+            if (freed.remove(self)) {
+                Thread.interrupted();   // the interrupt was ours, to free the registration
+            }
         }
     }
 

@@ -74,6 +74,14 @@ interface GridBackend extends AutoCloseable {
     /** Makes sure the data cache for values with {@code replicas} copies exists. */
     void createDataCache(int replicas);
 
+    /**
+     * Makes the cluster know the class of {@code sample} (and of what it holds) before a batch
+     * carries it, the first time this client meets that class; best effort, a no-op where the
+     * servers do the marshalling (the thin client).
+     */
+    default void introduce(Object sample) {
+    }
+
     /** How many values the data caches hold, cluster-wide. */
     long dataSize();
 

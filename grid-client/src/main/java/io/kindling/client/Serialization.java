@@ -50,6 +50,24 @@ final class Serialization {
         }
     }
 
+    /**
+     * What of {@code task} may carry a class the cluster has not seen: its function, and its
+     * arguments other than numbers, strings, keys and arrays of primitives (a literal counts as
+     * its value; a collection of more than 16 elements is left to its batch, not marshalled twice).
+     */
+    static void samples(Task task, java.util.function.Consumer<Object> out) {
+        out.accept(task.function());
+        for (Object a : task.arguments()) {
+            Object v = a instanceof Literal l ? l.value() : a;
+            if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof Character
+                    || v instanceof Key || (v.getClass().isArray() && v.getClass().getComponentType().isPrimitive())
+                    || (v instanceof java.util.Collection<?> c && c.size() > 16) || (v instanceof Map<?, ?> m && m.size() > 16)) {
+                continue;
+            }
+            out.accept(v);
+        }
+    }
+
     private static boolean plain(Object v, int depth) {
         if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof Character
                 || v instanceof Key || v instanceof Enum<?>) {

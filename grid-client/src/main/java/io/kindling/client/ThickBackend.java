@@ -290,6 +290,28 @@ final class ThickBackend implements GridBackend {
         return nodes;
     }
 
+    /**
+     * Ignite registers a class name cluster-wide the first time a node sends an object of it,
+     * and a node that dies during that registration can leave it waiting for good: every later
+     * send of the class then waits too (a tree reduction's first batches of its upper levels,
+     * sent when a fault test kills a node, carried the function's class for the first time). So
+     * the classes of a task's function and arguments are registered when the task is submitted,
+     * once per class, before any batch carries them.
+     */
+    @Override
+    public void introduce(Object sample) {
+        if (sample != null && introduced.add(sample.getClass())) {
+            try {
+                ignite.binary().toBinary(sample);
+            } catch (RuntimeException e) {
+                // The batch that carries it registers it, or reports why it cannot.
+                introduced.remove(sample.getClass());
+            }
+        }
+    }
+
+    private final Set<Class<?>> introduced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Override
     public void createDataCache(int replicas) {
         try {
