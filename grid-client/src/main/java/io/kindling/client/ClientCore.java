@@ -116,6 +116,8 @@ final class ClientCore implements AutoCloseable {
     private String[] knownOwners;
     private long unreachableSince = -1;
     private volatile boolean gone;
+    /** Why the cluster was found gone, for work submitted after that. */
+    private volatile ClusterUnavailableException goneCause;
 
     /** Ties a {@link Future} object to the entry it holds, to release it when the object is collected. */
     static final class FutureReference extends PhantomReference<Future<?>> {
@@ -455,12 +457,25 @@ final class ClientCore implements AutoCloseable {
         backend.awaitRemovals(timeoutMillis);
     }
 
-    /** The state's batches; a cluster that cannot be reached counts as one without nodes. */
+    /**
+     * The state's batches. When the topology cannot be read, the tasks stay ready and a topology
+     * check decides: it finds the cluster gone (then every unfinished task is cancelled with the
+     * reason, as the client promises) or back (then they are sent). Erring them here made a task
+     * submitted just after the cluster died fail with a task error instead. Once the cluster is
+     * known to be gone, new work is cancelled at once, with the same reason.
+     */
     private List<Batch> takeBatches() {
         try {
             return state.takeBatches(MAX_BATCH);
         } catch (RuntimeException e) {
-            state.failReady(GridErrors.unavailable("place tasks on the cluster's nodes", e));
+            ClusterUnavailableException goneWith = goneCause;
+            if (gone && goneWith != null) {
+                state.clusterGone(goneWith);
+            } else if (e instanceof ClusterUnavailableException || GridErrors.nodeTrouble(e)) {
+                recoverSoon();
+            } else {
+                state.failReady(GridErrors.unavailable("place tasks on the cluster's nodes", e));
+            }
             return List.of();
         }
     }
@@ -693,10 +708,11 @@ final class ClientCore implements AutoCloseable {
         if (gone) {
             return;
         }
-        gone = true;
         ClusterUnavailableException e = new ClusterUnavailableException("the cluster went away: " + why + ". "
                 + "Unfinished work is cancelled and values only the cluster held are lost; start servers and "
                 + "connect a new client", cause);
+        goneCause = e;
+        gone = true;
         synchronized (state) {
             state.clusterGone(e);
         }
