@@ -47,7 +47,7 @@ public final class SpillCalls {
         }
         try {
             return ignite.compute(ignite.cluster().forNode(node)).withNoFailover().withTimeout(timeoutMillis)
-                    .call(new OnNode(true, stub.id()));
+                    .call(new OnNode(OnNode.READ, stub.id(), null));
         } catch (org.apache.ignite.cluster.ClusterTopologyException e) {
             return null;
         }
@@ -60,7 +60,7 @@ public final class SpillCalls {
             return;
         }
         ignite.compute(ignite.cluster().forServers()).withNoFailover().withTimeout(timeoutMillis)
-                .broadcast(new OnNode(false, bytes));
+                .broadcast(new OnNode(OnNode.MAKE_ROOM, bytes, null));
     }
 
     /** Room a new data cache needs per partition copy on a node: its meta, tree and free-list pages. */
@@ -85,15 +85,15 @@ public final class SpillCalls {
         int copies = Math.min(servers, replicas + 1);
         long bytes = Math.max(1L << 20,
                 (long) Math.ceil(KindlingGrid.PARTITIONS * copies / (double) servers) * CACHE_BYTES_PER_PARTITION);
-        java.util.Collection<String> refusals;
+        java.util.Collection<Object> refusals;
         try {
             refusals = ignite.compute(ignite.cluster().forServers()).withNoFailover().withTimeout(ROOM_TIMEOUT_MILLIS)
-                    .broadcast(new RoomForCache(name, bytes));
+                    .broadcast(new OnNode(OnNode.ROOM_FOR_CACHE, bytes, name));
         } catch (org.apache.ignite.IgniteException e) {
             return;
         }
         StringBuilder why = new StringBuilder();
-        for (String r : refusals) {
+        for (Object r : refusals) {
             if (r != null) {
                 why.append(why.length() == 0 ? "" : "; ").append(r);
             }
@@ -106,47 +106,41 @@ public final class SpillCalls {
         }
     }
 
-    /** On the node it runs on: makes room for a new cache's pages; null if there is room, else why not. */
-    static final class RoomForCache implements IgniteCallable<String> {
-        private static final long serialVersionUID = 1L;
-        private final String cache;
-        private final long bytes;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        RoomForCache(String cache, long bytes) {
-            this.cache = cache;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public String call() {
-            Spill.of(ignite).makeRoom(bytes);
-            return DataMemory.refusal(ignite, "the new cache " + cache, bytes, 0);
-        }
-    }
-
     /**
-     * On the node it runs on: reads the spilled value of id {@code argument} ({@code read}, for
-     * {@link #read} on the node that wrote it), or makes room for {@code argument} bytes
-     * ({@link Spill#makeRoom}, for {@link #makeRoomEverywhere}).
+     * On the node it runs on: reads the spilled value of id {@code argument} ({@link #READ}, for
+     * {@link #read} on the node that wrote it), makes room for {@code argument} bytes
+     * ({@link #MAKE_ROOM}, for {@link #makeRoomEverywhere}), or for the pages of the new data
+     * cache {@code cache} and says why not if there still is none ({@link #ROOM_FOR_CACHE}, for
+     * {@link #roomForCache}: null when there is room).
      */
     static final class OnNode implements IgniteCallable<Object> {
-        private static final long serialVersionUID = 1L;
-        private final boolean read;
+        static final int READ = 0;
+        static final int MAKE_ROOM = 1;
+        static final int ROOM_FOR_CACHE = 2;
+        private static final long serialVersionUID = 2L;
+        private final int what;
         private final long argument;
+        private final String cache;
         @IgniteInstanceResource
         private transient Ignite ignite;
 
-        OnNode(boolean read, long argument) {
-            this.read = read;
+        OnNode(int what, long argument, String cache) {
+            this.what = what;
             this.argument = argument;
+            this.cache = cache;
         }
 
         @Override
         public Object call() {
             Spill spill = Spill.of(ignite);
-            return read ? spill.readLocal(argument) : (Object) spill.makeRoom(argument);
+            return switch (what) {
+                case READ -> spill.readLocal(argument);
+                case MAKE_ROOM -> spill.makeRoom(argument);
+                default -> {
+                    spill.makeRoom(argument);
+                    yield DataMemory.refusal(ignite, "the new cache " + cache, argument, 0);
+                }
+            };
         }
     }
 }
