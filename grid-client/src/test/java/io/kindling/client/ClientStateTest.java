@@ -179,6 +179,33 @@ class ClientStateTest {
     }
 
     @Test
+    void story_saysWhyATaskWasSentAgain() {
+        KeyEntry x = state.addTask(inc("x", 1), 1);
+        state.hold(x);
+        check();
+        Batch first = take().get(0);
+        topology.nodes.remove(first.node);
+        state.nodesLeft(List.of(first.node), List.of());
+        check();
+        Batch second = take().get(0);
+        state.batchOrphaned(second, new ClusterUnavailableException("node " + second.node + " refused it", null), 0);
+        state.batchRetry(second, second.failure);
+        check();
+        Batch third = take().get(0);
+        state.batchFinished(third, Map.of(x.key, Outcome.failure(x.key, new IllegalStateException("boom"),
+                third.node, "t", 0, 0)));
+        check();
+        List<String> again = new ArrayList<>();
+        for (Transition t : state.story(Set.of(x.key))) {
+            if (t.from().equals("processing") && t.to().equals("waiting")) {
+                again.add(t.why());
+            }
+        }
+        assertEquals(List.of("its node left", "sent again: node " + second.node + " refused it", "failed, retried"), again);
+        assertEquals(KeyEntry.State.READY, x.state, "its last retry is ready to run");
+    }
+
+    @Test
     void forgottenEntries_unlistedAtOnce_purgedLater_aKeyAddedAgainMeanwhileIsNew() {
         KeyEntry x = held(inc("x", 1));
         KeyEntry y = held(inc("y", 2));
