@@ -116,7 +116,7 @@ final class ClientCore implements AutoCloseable {
     private String[] knownOwners;
     private long unreachableSince = -1;
     private volatile boolean gone;
-    /** Why the cluster was found gone, for work submitted after that. */
+    /** Why the cluster was found gone, for work submitted after that (set before {@link #gone}). */
     private volatile ClusterUnavailableException goneCause;
 
     /** Ties a {@link Future} object to the entry it holds, to release it when the object is collected. */
@@ -310,14 +310,19 @@ final class ClientCore implements AutoCloseable {
     /** {@link #submit(List, Collection, int, int)} with all the options of a call. */
     List<KeyEntry> submit(List<Task> tasks, Collection<Key> held, TaskOptions options, int replicas) {
         requireOpen();
-        for (Task t : tasks) {
-            if (t.function() instanceof FutureValue<?> future) {
-                future.requireUsableBy(this);
-            } else {
-                Serialization.check(t);
+        // The classes the tasks carry are registered with the cluster now (GridBackend.introduce),
+        // counted as a send: a registration a node's death left waiting is freed as a send's is.
+        countedAsSend(() -> {
+            for (Task t : tasks) {
+                if (t.function() instanceof FutureValue<?> future) {
+                    future.requireUsableBy(this);
+                } else {
+                    Serialization.check(t);
+                    Serialization.samples(t, backend::introduce);
+                }
             }
-        }
-        introduce(tasks);
+            return null;
+        });
         if (replicas > 0) {
             ensureDataCache(replicas);
         }
@@ -468,9 +473,8 @@ final class ClientCore implements AutoCloseable {
         try {
             return state.takeBatches(MAX_BATCH);
         } catch (RuntimeException e) {
-            ClusterUnavailableException goneWith = goneCause;
-            if (gone && goneWith != null) {
-                state.clusterGone(goneWith);
+            if (gone) {
+                state.clusterGone(goneCause);
             } else if (e instanceof ClusterUnavailableException || GridErrors.nodeTrouble(e)) {
                 recoverSoon();
             } else {
@@ -481,22 +485,18 @@ final class ClientCore implements AutoCloseable {
     }
 
     /**
-     * Registers the classes {@code tasks} carry with the cluster now ({@link GridBackend#introduce});
-     * counted as a send, so that a registration a node's death left waiting is freed as a send's is.
+     * Runs {@code call} as a send: {@link #freeStuckSends} interrupts it if it waits in a class
+     * registration too long, and that interrupt, which was ours, is cleared after.
      */
-    private void introduce(List<Task> tasks) {
+    private <T> T countedAsSend(java.util.function.Supplier<T> call) {
         Thread self = Thread.currentThread();
         sending.put(self, System.nanoTime());
         try {
-            for (Task t : tasks) {
-                if (!(t.function() instanceof FutureValue<?>)) {
-                    Serialization.samples(t, backend::introduce);
-                }
-            }
+            return call.get();
         } finally {
             sending.remove(self);
             if (freed.remove(self)) {
-                Thread.interrupted();   // the interrupt was ours, to free the registration
+                Thread.interrupted();   // the interrupt was ours, to free the send, not the thread's owner's
             }
         }
     }
@@ -504,17 +504,10 @@ final class ClientCore implements AutoCloseable {
     private void send(Batch batch) {
         CompletableFuture<List<Outcome>> f = null;
         RuntimeException failure = null;
-        Thread self = Thread.currentThread();
-        sending.put(self, System.nanoTime());
         try {
-            f = backend.run(batch.node, new GridBatch(clientId, clientNode, batch.id, batch.specs));
+            f = countedAsSend(() -> backend.run(batch.node, new GridBatch(clientId, clientNode, batch.id, batch.specs)));
         } catch (RuntimeException e) {
             failure = e;
-        } finally {
-            sending.remove(self);
-            if (freed.remove(self)) {
-                Thread.interrupted();   // the interrupt was ours, to free the send, not the thread's owner's
-            }
         }
         if (failure != null) {
             onBatch(batch, null, failure);

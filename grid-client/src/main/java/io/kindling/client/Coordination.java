@@ -30,8 +30,9 @@ import java.util.function.BooleanSupplier;
  * structures. Values in queues and variables travel as task arguments do; a {@link Future}
  * cannot go into one (its data belongs to the client that holds it).
  *
- * <p>(One file: five small handles over one Ignite instance, each a few lines over the Ignite
- * structure it wraps.)
+ * <p>Why one file of this size: five small handles over one Ignite instance, each a few lines
+ * over the Ignite structure it wraps, with the naming and error translation they share; apart,
+ * each would be a file of that shared preamble and little else.
  */
 public final class Coordination {
     private static final String PREFIX = "kindling-";

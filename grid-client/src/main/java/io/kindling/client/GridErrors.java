@@ -72,9 +72,10 @@ final class GridErrors {
                 return full;
             }
         }
+        // The servers' refusal is the innermost message: outer ones add the transport's wording.
         String message = e.getMessage();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getMessage() != null && io.kindling.grid.DataMemory.isFull(new RuntimeException(t.getMessage()))) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null) {
                 message = t.getMessage();
             }
         }

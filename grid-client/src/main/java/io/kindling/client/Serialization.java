@@ -59,8 +59,7 @@ final class Serialization {
         out.accept(task.function());
         for (Object a : task.arguments()) {
             Object v = a instanceof Literal l ? l.value() : a;
-            if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof Character
-                    || v instanceof Key || (v.getClass().isArray() && v.getClass().getComponentType().isPrimitive())
+            if (scalar(v) || (v.getClass().isArray() && v.getClass().getComponentType().isPrimitive())
                     || (v instanceof java.util.Collection<?> c && c.size() > 16) || (v instanceof Map<?, ?> m && m.size() > 16)) {
                 continue;
             }
@@ -68,9 +67,14 @@ final class Serialization {
         }
     }
 
+    /** A value whose class every node knows: null, a number, a string, a boolean, a character or a key. */
+    private static boolean scalar(Object v) {
+        return v == null || v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof Character
+                || v instanceof Key;
+    }
+
     private static boolean plain(Object v, int depth) {
-        if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof Character
-                || v instanceof Key || v instanceof Enum<?>) {
+        if (scalar(v) || v instanceof Enum<?>) {
             return true;
         }
         if (depth > 2) {
