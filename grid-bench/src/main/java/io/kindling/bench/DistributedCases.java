@@ -4,7 +4,7 @@ import io.kindling.Delayed;
 import io.kindling.client.Client;
 import io.kindling.client.Future;
 import io.kindling.client.LocalCluster;
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.KindlingGrid;
 import org.apache.ignite.IgniteCompute;
 
 import java.nio.file.Files;

@@ -25,7 +25,7 @@ final class MemoryPressureCase {
 
     /** The spill figures of the node this runs on: bytes written since it started, values on disk now. */
     public static long[] spilled() {
-        io.kindling.grid.Spill s = io.kindling.grid.Spill.of(org.apache.ignite.Ignition.localIgnite());
+        io.kindling.grid.internal.Spill s = io.kindling.grid.internal.Spill.of(org.apache.ignite.Ignition.localIgnite());
         return new long[] {s.spilledTotal(), s.spilledValues()};
     }
 

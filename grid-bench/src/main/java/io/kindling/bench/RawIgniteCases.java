@@ -1,7 +1,7 @@
 package io.kindling.bench;
 
 import io.kindling.client.Client;
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.KindlingGrid;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.lang.IgniteCallable;

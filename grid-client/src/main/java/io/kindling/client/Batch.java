@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.TaskSpec;
+import io.kindling.grid.internal.TaskSpec;
 
 import java.util.List;
 

@@ -93,14 +93,14 @@ public final class Client implements Scheduler, AutoCloseable {
             throw new IllegalArgumentException("no Ignite configuration at " + configXml.toAbsolutePath()
                     + ": pass a Spring XML file such as config/kindling-client.xml");
         }
-        io.kindling.grid.JvmFlags.require("a thick client node joining the cluster");
+        io.kindling.grid.internal.JvmFlags.require("a thick client node joining the cluster");
         Ignite ignite = Ignition.start(configXml.toString());
         if (!ignite.configuration().isClientMode()) {
             Ignition.stop(ignite.name(), true);
             throw new IllegalArgumentException(configXml + " configures a server node: use a client configuration "
                     + "(clientMode=true), such as config/kindling-client.xml");
         }
-        return new Client(ignite, () -> io.kindling.grid.NodeStop.stop(ignite.name(), 20_000));
+        return new Client(ignite, () -> io.kindling.grid.internal.NodeStop.stop(ignite.name(), 20_000));
     }
 
     /**
@@ -589,7 +589,7 @@ public final class Client implements Scheduler, AutoCloseable {
         String link = owned instanceof LocalCluster cluster ? cluster.dashboardLink() : null;
         return "Client(" + core.backend.name() + ": " + workers + (workers == 1 ? " worker, " : " workers, ") + threads
                 + (threads == 1 ? " thread" : " threads")
-                + (memory > 0 ? ", " + io.kindling.grid.DataMemory.size(memory) + " for data" : "")
+                + (memory > 0 ? ", " + io.kindling.grid.internal.DataMemory.size(memory) + " for data" : "")
                 + (link == null ? "" : ", dashboard " + link) + ")";
     }
 }

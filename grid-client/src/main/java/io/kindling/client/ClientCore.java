@@ -2,11 +2,11 @@ package io.kindling.client;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.grid.CancelReport;
-import io.kindling.grid.GridBatch;
-import io.kindling.grid.KindlingGrid;
-import io.kindling.grid.Outcome;
-import io.kindling.grid.TopologySnapshot;
+import io.kindling.grid.internal.CancelReport;
+import io.kindling.grid.internal.GridBatch;
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.TopologySnapshot;
 
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
@@ -137,7 +137,7 @@ final class ClientCore implements AutoCloseable {
         TopologySnapshot first = backend.refresh();
         this.knownNodes = first.nodes();
         this.knownOwners = first.owners();
-        backend.renewLease(clientId, io.kindling.grid.Leases.leaseMillis(), true);
+        backend.renewLease(clientId, io.kindling.grid.internal.Leases.leaseMillis(), true);
         number = CLIENTS.incrementAndGet();
         this.events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number));
         this.lease = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number + "-lease"));
@@ -145,7 +145,7 @@ final class ClientCore implements AutoCloseable {
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-client-" + number + "-io"));
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + number));
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
-        long renew = io.kindling.grid.Leases.renewMillis();
+        long renew = io.kindling.grid.internal.Leases.renewMillis();
         lease.scheduleWithFixedDelay(this::renewLease, renew, renew, TimeUnit.MILLISECONDS);
         long watch = clientNode != null ? WATCH_MILLIS : THIN_WATCH_MILLIS;
         watcher.scheduleWithFixedDelay(this::watch, watch, watch, TimeUnit.MILLISECONDS);
@@ -170,7 +170,7 @@ final class ClientCore implements AutoCloseable {
 
     private void renewLease() {
         try {
-            backend.renewLease(clientId, io.kindling.grid.Leases.leaseMillis(), false);
+            backend.renewLease(clientId, io.kindling.grid.internal.Leases.leaseMillis(), false);
         } catch (RuntimeException e) {
             // the cluster is unreachable now; the next renewal tries again
         }
@@ -589,14 +589,14 @@ final class ClientCore implements AutoCloseable {
             if (now - s.getValue() > TimeUnit.MILLISECONDS.toNanos(STUCK_SEND_MILLIS)) {
                 stuck = true;
                 // The sending thread is not one of Ignite's (the watch thread, a user's thread).
-                if (io.kindling.grid.NodeStop.inRegistration(s.getKey())) {
+                if (io.kindling.grid.internal.NodeStop.inRegistration(s.getKey())) {
                     freed.add(s.getKey());
                     s.getKey().interrupt();
                 }
             }
         }
         if (stuck) {
-            io.kindling.grid.NodeStop.interruptStuckRegistrations(backend.name());
+            io.kindling.grid.internal.NodeStop.interruptStuckRegistrations(backend.name());
         }
     }
 

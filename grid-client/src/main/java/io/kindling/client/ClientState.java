@@ -2,11 +2,11 @@ package io.kindling.client;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.grid.CancelReport;
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.CancelReport;
+import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.LostDataException;
-import io.kindling.grid.Outcome;
-import io.kindling.grid.TaskSpec;
+import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.TaskSpec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

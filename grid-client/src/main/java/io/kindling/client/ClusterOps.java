@@ -4,11 +4,11 @@ import io.kindling.graph.Fn0;
 import io.kindling.graph.Fn1;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.grid.GridBatch;
-import io.kindling.grid.KindlingGrid;
-import io.kindling.grid.NodeRun;
-import io.kindling.grid.Outcome;
-import io.kindling.grid.TaskSpec;
+import io.kindling.grid.internal.GridBatch;
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.NodeRun;
+import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.TaskSpec;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,10 +1,10 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
-import io.kindling.grid.CancelReport;
-import io.kindling.grid.GridBatch;
-import io.kindling.grid.Outcome;
-import io.kindling.grid.TopologySnapshot;
+import io.kindling.grid.internal.CancelReport;
+import io.kindling.grid.internal.GridBatch;
+import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.TopologySnapshot;
 
 import java.util.Collection;
 import java.util.List;
@@ -37,8 +37,8 @@ interface GridBackend extends AutoCloseable {
     /** Runs a batch on {@code node}; the future may complete on any thread. */
     CompletableFuture<List<Outcome>> run(String node, GridBatch batch);
 
-    /** Runs {@code function} once on each of {@code nodes} ({@link io.kindling.grid.NodeRun}). */
-    CompletableFuture<List<io.kindling.grid.NodeRun.Result>> runOn(Collection<String> nodes,
+    /** Runs {@code function} once on each of {@code nodes} ({@link io.kindling.grid.internal.NodeRun}). */
+    CompletableFuture<List<io.kindling.grid.internal.NodeRun.Result>> runOn(Collection<String> nodes,
             io.kindling.graph.Fn0<?> function);
 
     /** Cancels tasks of a batch running on {@code node}. */
@@ -52,7 +52,7 @@ interface GridBackend extends AutoCloseable {
 
     /**
      * Asks every server to spill values to disk so that {@code bytes} more fit in its memory
-     * ({@link io.kindling.grid.Spill#makeRoom}), for a store that found memory full; within a
+     * ({@link io.kindling.grid.internal.Spill#makeRoom}), for a store that found memory full; within a
      * bound, and silent if a node cannot.
      */
     void makeRoom(long bytes);

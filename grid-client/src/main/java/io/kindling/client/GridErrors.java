@@ -40,7 +40,7 @@ final class GridErrors {
      * its tasks: then it is not the tasks' error, and a topology check decides what happens.
      */
     static boolean nodeTrouble(Throwable error) {
-        if (missingClass(error) != null || io.kindling.grid.DataMemory.isFull(error)) {
+        if (missingClass(error) != null || io.kindling.grid.internal.DataMemory.isFull(error)) {
             return false;
         }
         return causedBy(error, ClusterTopologyException.class) || causedBy(error, IgniteClientDisconnectedException.class)
@@ -51,7 +51,7 @@ final class GridErrors {
                 || mentions(error, "node left") || interrupted(error);
     }
 
-    /** A send interrupted (as {@link io.kindling.grid.NodeStop} frees one stuck in a class registration): sent again. */
+    /** A send interrupted (as {@link io.kindling.grid.internal.NodeStop} frees one stuck in a class registration): sent again. */
     private static boolean interrupted(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InterruptedException || t instanceof org.apache.ignite.IgniteInterruptedException

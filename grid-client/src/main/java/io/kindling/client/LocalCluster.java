@@ -1,12 +1,12 @@
 package io.kindling.client;
 
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.KindlingServer;
 import io.kindling.grid.dashboard.Dashboard;
 import io.kindling.grid.dashboard.TaskEvents;
 import io.kindling.grid.NodeConfig;
-import io.kindling.grid.NodeMain;
-import io.kindling.grid.Ports;
+import io.kindling.grid.internal.NodeMain;
+import io.kindling.grid.internal.Ports;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
 
@@ -118,7 +118,7 @@ public final class LocalCluster implements AutoCloseable {
          * The fractions of each node's data memory past which it spills values to disk (0.6) and
          * past which it starts no new task until memory frees (0.8), as Dask's worker memory
          * {@code target} and {@code pause}; and whether nodes spill at all (yes). See
-         * {@link io.kindling.grid.Spill}.
+         * {@link io.kindling.grid.internal.Spill}.
          */
         public Builder memory(double target, double pause, boolean spill) {
             NodeConfig.requireMemoryFractions(target, pause);
@@ -168,7 +168,7 @@ public final class LocalCluster implements AutoCloseable {
          * them, such as {@code "GPU=2,MEMORY=10e9"} (see {@code Submitter.resources}).
          */
         public Builder resources(int node, String spec) {
-            io.kindling.grid.Resources.parse(spec);
+            io.kindling.grid.internal.Resources.parse(spec);
             this.resources.put(node, spec);
             return this;
         }
@@ -184,7 +184,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalCluster(Builder options) {
-        io.kindling.grid.JvmFlags.require("the local cluster (" + (options.processes ? "its client node runs"
+        io.kindling.grid.internal.JvmFlags.require("the local cluster (" + (options.processes ? "its client node runs"
                 : "its nodes run") + " in this JVM)");
         this.options = options;
         this.basePort = Ports.freeBlock(PORTS);
@@ -204,7 +204,7 @@ public final class LocalCluster implements AutoCloseable {
             } else {
                 for (int i = 0; i < options.nodes; i++) {
                     inProcess.add(Ignition.start(nodeConfig(prefix + "-node-" + i)
-                            .resources(io.kindling.grid.Resources.parse(options.resources.get(i))).build()));
+                            .resources(io.kindling.grid.internal.Resources.parse(options.resources.get(i))).build()));
                 }
                 clientNode = inProcess.get(0);
             }
@@ -246,7 +246,7 @@ public final class LocalCluster implements AutoCloseable {
             String name = prefix + "-node-" + i;
             List<String> command = new ArrayList<>();
             command.add(java);
-            command.addAll(io.kindling.grid.JvmFlags.addOpens());
+            command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
             command.add("-Xmx" + options.nodeHeap);
             command.add("-Dkindling.node.logging=" + options.logging);
             command.add("-cp");
@@ -420,11 +420,11 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         if (options.processes && clientNode != null) {
-            io.kindling.grid.NodeStop.stop(clientNode.name(), STOP_MILLIS);
+            io.kindling.grid.internal.NodeStop.stop(clientNode.name(), STOP_MILLIS);
         }
         clientNode = null;
         for (int i = inProcess.size() - 1; i >= 0; i--) {
-            io.kindling.grid.NodeStop.stop(inProcess.get(i).name(), STOP_MILLIS);
+            io.kindling.grid.internal.NodeStop.stop(inProcess.get(i).name(), STOP_MILLIS);
         }
         inProcess.clear();
         for (Process p : processes) {

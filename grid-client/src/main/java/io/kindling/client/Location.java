@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.KindlingGrid;
 import org.apache.ignite.cache.affinity.AffinityKey;
 
 import java.util.Collection;

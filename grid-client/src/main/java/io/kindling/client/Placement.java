@@ -1,8 +1,8 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
-import io.kindling.grid.KindlingGrid;
-import io.kindling.grid.TaskSpec;
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.TaskSpec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.kindling.client;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Tokens;
-import io.kindling.grid.KindlingGrid;
-import io.kindling.grid.RunTasks;
-import io.kindling.grid.Sizes;
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.RunTasks;
+import io.kindling.grid.internal.Sizes;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -208,11 +208,11 @@ final class Scattering {
     /** The error of a scatter of a value too large for a node's heap to take in. */
     private static io.kindling.grid.DataMemoryFullException tooLargeForHeap(String node, long heap, long size,
             int replicas) {
-        return new io.kindling.grid.DataMemoryFullException("scatter of a value of " + io.kindling.grid.DataMemory.size(size)
+        return new io.kindling.grid.DataMemoryFullException("scatter of a value of " + io.kindling.grid.internal.DataMemory.size(size)
                 + ": too large for " + (replicas == 0 ? "node " + node : "the nodes that keep its copies")
                 + " to take in. A node holds about three times a value's size in its heap while the value arrives, "
-                + "so it takes values of up to a quarter of its heap: " + io.kindling.grid.DataMemory.size(heap / HEAP_SHARE)
-                + " of " + io.kindling.grid.DataMemory.size(heap) + " here. Nothing of this call was kept. Start the "
+                + "so it takes values of up to a quarter of its heap: " + io.kindling.grid.internal.DataMemory.size(heap / HEAP_SHARE)
+                + " of " + io.kindling.grid.internal.DataMemory.size(heap) + " here. Nothing of this call was kept. Start the "
                 + "nodes with a larger heap (bin/kindling-server --heap, LocalCluster.builder().nodeHeap(...), -Xmx), "
                 + "or split the value into smaller ones");
     }
@@ -235,12 +235,12 @@ final class Scattering {
                 limit = Math.max(limit, core.topology.memory(node));
             }
         }
-        String size = io.kindling.grid.DataMemory.size(total);
+        String size = io.kindling.grid.internal.DataMemory.size(total);
         return new io.kindling.grid.DataMemoryFullException("scatter of " + values.size()
                 + (values.size() == 1 ? " value (" + size + ")" : " values (" + size + " in all, the largest "
-                        + io.kindling.grid.DataMemory.size(largest) + ")")
+                        + io.kindling.grid.internal.DataMemory.size(largest) + ")")
                 + ": it did not fit in the data memory of node" + (nodes.size() == 1 ? " " : "s ") + String.join(", ", nodes)
-                + (limit > 0 ? " (" + io.kindling.grid.DataMemory.size(limit) + " each, kindling.data.region.bytes)" : "")
+                + (limit > 0 ? " (" + io.kindling.grid.internal.DataMemory.size(limit) + " each, kindling.data.region.bytes)" : "")
                 + ", so none of it was kept; what the nodes held before is intact. Release futures you no longer need, "
                 + "or start the nodes with more memory", cause);
     }

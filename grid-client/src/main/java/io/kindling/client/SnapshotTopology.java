@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.TopologySnapshot;
+import io.kindling.grid.internal.TopologySnapshot;
 
 import java.util.HashMap;
 import java.util.List;

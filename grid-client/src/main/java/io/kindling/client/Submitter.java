@@ -13,7 +13,7 @@ import io.kindling.graph.Key;
 import io.kindling.graph.References;
 import io.kindling.graph.Task;
 import io.kindling.graph.Tokens;
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.KindlingGrid;
 
 import java.lang.ref.Reference;
 import java.util.ArrayList;

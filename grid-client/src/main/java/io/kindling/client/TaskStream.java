@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.Outcome;
+import io.kindling.grid.internal.Outcome;
 import io.kindling.grid.dashboard.TaskEvent;
 import io.kindling.grid.dashboard.TaskStreamReport;
 

@@ -1,14 +1,14 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
-import io.kindling.grid.CancelReport;
-import io.kindling.grid.CancelTasks;
-import io.kindling.grid.GridBatch;
-import io.kindling.grid.KindlingGrid;
-import io.kindling.grid.NodeWork;
-import io.kindling.grid.Outcome;
-import io.kindling.grid.RunTasks;
-import io.kindling.grid.TopologySnapshot;
+import io.kindling.grid.internal.CancelReport;
+import io.kindling.grid.internal.CancelTasks;
+import io.kindling.grid.internal.GridBatch;
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.NodeWork;
+import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.RunTasks;
+import io.kindling.grid.internal.TopologySnapshot;
 import io.kindling.grid.dashboard.PendingTasks;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -45,7 +45,7 @@ final class ThickBackend implements GridBackend {
         try {
             cache(KindlingGrid.DATA_CACHE);
             // Registered now, while the cluster is healthy, not on a first send during a failure.
-            io.kindling.grid.WireClasses.register(ignite);
+            io.kindling.grid.internal.WireClasses.register(ignite);
             // Every reader of the topology (Client.nodes() among them) gets a Kindling exception when the cluster is gone.
             this.topology = new SnapshotTopology(() -> readTopology(() -> TopologySnapshot.of(ignite)),
                     () -> readTopology(() -> ignite.cluster().topologyVersion()));
@@ -115,9 +115,9 @@ final class ThickBackend implements GridBackend {
     }
 
     @Override
-    public CompletableFuture<List<io.kindling.grid.NodeRun.Result>> runOn(Collection<String> nodes,
+    public CompletableFuture<List<io.kindling.grid.internal.NodeRun.Result>> runOn(Collection<String> nodes,
             io.kindling.graph.Fn0<?> function) {
-        CompletableFuture<List<io.kindling.grid.NodeRun.Result>> out = new CompletableFuture<>();
+        CompletableFuture<List<io.kindling.grid.internal.NodeRun.Result>> out = new CompletableFuture<>();
         List<UUID> ids = new java.util.ArrayList<>();
         for (String n : nodes) {
             UUID id = topology.snapshot().nodeIds().get(n);
@@ -131,7 +131,7 @@ final class ThickBackend implements GridBackend {
         }
         try {
             ignite.compute(ignite.cluster().forNodeIds(ids)).withNoFailover()
-                    .broadcastAsync(new io.kindling.grid.NodeRun(function)).listen(done -> {
+                    .broadcastAsync(new io.kindling.grid.internal.NodeRun(function)).listen(done -> {
                         try {
                             out.complete(new java.util.ArrayList<>(done.get()));
                         } catch (RuntimeException e) {
@@ -194,7 +194,7 @@ final class ThickBackend implements GridBackend {
             for (Map.Entry<String, Set<AffinityKey<String>>> c : Location.keysByCache(locations).entrySet()) {
                 Map<AffinityKey<String>, Object> got = cache(c.getKey()).getAllAsync(c.getValue())
                         .get(ClientCore.OPERATION_TIMEOUT_MILLIS);
-                io.kindling.grid.SpillCalls.resolveAll(ignite, got, ClientCore.OPERATION_TIMEOUT_MILLIS);
+                io.kindling.grid.internal.SpillCalls.resolveAll(ignite, got, ClientCore.OPERATION_TIMEOUT_MILLIS);
                 got.forEach((k, v) -> out.put(Location.of(c.getKey(), k), v));
             }
         } catch (RuntimeException e) {
@@ -206,7 +206,7 @@ final class ThickBackend implements GridBackend {
     @Override
     public void makeRoom(long bytes) {
         try {
-            io.kindling.grid.SpillCalls.makeRoomEverywhere(ignite, bytes, ClientCore.CONTROL_TIMEOUT_MILLIS);
+            io.kindling.grid.internal.SpillCalls.makeRoomEverywhere(ignite, bytes, ClientCore.CONTROL_TIMEOUT_MILLIS);
         } catch (RuntimeException e) {
             // a node that cannot spill now: the store that follows decides
         }
@@ -220,7 +220,7 @@ final class ThickBackend implements GridBackend {
                 cache(c.getKey()).putAllAsync(c.getValue()).get(ClientCore.OPERATION_TIMEOUT_MILLIS);
             }
         } catch (RuntimeException e) {
-            if (io.kindling.grid.DataMemory.isFull(e)) {
+            if (io.kindling.grid.internal.DataMemory.isFull(e)) {
                 throw new io.kindling.grid.DataMemoryFullException("a value did not fit in a node's data memory", e);
             }
             throw GridErrors.unavailable("store values in the cluster", e);
@@ -317,7 +317,7 @@ final class ThickBackend implements GridBackend {
         try {
             cache(KindlingGrid.dataCacheName(replicas));
         } catch (RuntimeException e) {
-            if (io.kindling.grid.DataMemory.isFull(e)) {
+            if (io.kindling.grid.internal.DataMemory.isFull(e)) {
                 throw GridErrors.noRoomForCache(e);
             }
             throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);

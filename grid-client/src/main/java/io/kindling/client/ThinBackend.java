@@ -1,13 +1,13 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
-import io.kindling.grid.CancelReport;
-import io.kindling.grid.GridBatch;
-import io.kindling.grid.KindlingGrid;
-import io.kindling.grid.KindlingService;
-import io.kindling.grid.NodeWork;
-import io.kindling.grid.Outcome;
-import io.kindling.grid.TopologySnapshot;
+import io.kindling.grid.internal.CancelReport;
+import io.kindling.grid.internal.GridBatch;
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.KindlingService;
+import io.kindling.grid.internal.NodeWork;
+import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.TopologySnapshot;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.affinity.AffinityKey;
 import org.apache.ignite.client.ClientCache;
@@ -127,9 +127,9 @@ final class ThinBackend implements GridBackend {
     }
 
     @Override
-    public CompletableFuture<List<io.kindling.grid.NodeRun.Result>> runOn(Collection<String> nodes,
+    public CompletableFuture<List<io.kindling.grid.internal.NodeRun.Result>> runOn(Collection<String> nodes,
             io.kindling.graph.Fn0<?> function) {
-        List<CompletableFuture<io.kindling.grid.NodeRun.Result>> each = new java.util.ArrayList<>();
+        List<CompletableFuture<io.kindling.grid.internal.NodeRun.Result>> each = new java.util.ArrayList<>();
         for (String n : nodes) {
             UUID id = topology.snapshot().nodeIds().get(n);
             if (id == null) {
@@ -140,8 +140,8 @@ final class ThinBackend implements GridBackend {
             each.add(CompletableFuture.supplyAsync(() -> proxy.runHere(function), calls));
         }
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<io.kindling.grid.NodeRun.Result> out = new java.util.ArrayList<>();
-            for (CompletableFuture<io.kindling.grid.NodeRun.Result> f : each) {
+            List<io.kindling.grid.internal.NodeRun.Result> out = new java.util.ArrayList<>();
+            for (CompletableFuture<io.kindling.grid.internal.NodeRun.Result> f : each) {
                 out.add(f.join());
             }
             return out;
@@ -196,7 +196,7 @@ final class ThinBackend implements GridBackend {
     private void resolveSpilled(Map<AffinityKey<String>, Object> got) {
         for (java.util.Iterator<Map.Entry<AffinityKey<String>, Object>> i = got.entrySet().iterator(); i.hasNext(); ) {
             Map.Entry<AffinityKey<String>, Object> e = i.next();
-            if (!(e.getValue() instanceof io.kindling.grid.Spilled s)) {
+            if (!(e.getValue() instanceof io.kindling.grid.internal.Spilled s)) {
                 continue;
             }
             if (client.cluster().node(s.nodeId()) == null) {
@@ -242,7 +242,7 @@ final class ThinBackend implements GridBackend {
                 await(cache(c.getKey()).putAllAsync(c.getValue()), ClientCore.OPERATION_TIMEOUT_MILLIS,
                         "store values in the cluster");
             } catch (ClusterUnavailableException e) {
-                if (io.kindling.grid.DataMemory.isFull(e)) {
+                if (io.kindling.grid.internal.DataMemory.isFull(e)) {
                     throw new io.kindling.grid.DataMemoryFullException("a value did not fit in a node's data memory", e);
                 }
                 throw e;
@@ -304,7 +304,7 @@ final class ThinBackend implements GridBackend {
         try {
             anyNode.createDataCache(replicas);
         } catch (RuntimeException e) {
-            if (io.kindling.grid.DataMemory.isFull(e)) {
+            if (io.kindling.grid.internal.DataMemory.isFull(e)) {
                 throw GridErrors.noRoomForCache(e);
             }
             throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);

@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.KindlingService;
+import io.kindling.grid.internal.KindlingService;
 import org.apache.ignite.client.ClientAuthenticationException;
 import org.apache.ignite.client.ClientConnectionException;
 import org.apache.ignite.client.ClientException;

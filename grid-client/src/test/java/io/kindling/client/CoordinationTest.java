@@ -93,7 +93,7 @@ class CoordinationTest {
         String port = discovery.substring(discovery.indexOf(':') + 1, discovery.indexOf(".."));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(io.kindling.grid.JvmFlags.addOpens());
+        command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SemaphoreHolder.class.getName(),
                 "held", "held-lock", port));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.Ports;
+import io.kindling.grid.internal.Ports;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.configuration.IgniteConfiguration;
@@ -49,7 +49,7 @@ class IgniteStartupTest {
         int base = Ports.freeBlock(30);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(io.kindling.grid.JvmFlags.addOpens());
+        command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
         command.addAll(List.of("-Xmx512m", "-DIGNITE_HOME=" + dir, "-DIGNITE_UPDATE_NOTIFIER=false",
                 "-Dkindling.discovery.port=" + base, "-Dkindling.communication.port=" + (base + 10),
                 "-Dkindling.thin.port=" + (base + 20), "-Dkindling.port.range=2",
@@ -104,7 +104,7 @@ class IgniteStartupTest {
             }
             assertTrue(e instanceof ClassNotOnServersException, () -> "not ClassNotOnServersException: " + f.exception());
             String message = e.getMessage();
-            assertTrue(message.contains("io.kindling.grid.RunTasks") && message.contains("grid-core-")
+            assertTrue(message.contains("io.kindling.grid.internal.RunTasks") && message.contains("grid-core-")
                     && message.contains("grid-client-") && message.contains("libs/") && message.contains("KindlingNode")
                     && message.contains("peer class loading"), message);
         } finally {
@@ -162,7 +162,7 @@ class IgniteStartupTest {
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(io.kindling.grid.JvmFlags.addOpens());
+        command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
         command.addAll(List.of("-Xmx512m", "-DIGNITE_HOME=" + dir, "-DIGNITE_UPDATE_NOTIFIER=false", "-cp", stockClassPath,
                 "org.apache.ignite.startup.cmdline.CommandLineStartup", dir.resolve("stock.xml").toString()));
         return new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.dashboard.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
@@ -51,7 +51,7 @@ class LeaseTest {
                 : discovery.substring(discovery.indexOf(':') + 1, discovery.indexOf(".."));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(io.kindling.grid.JvmFlags.addOpens());
+        command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
         command.addAll(List.of("-Dkindling.lease.millis=1500", "-cp", System.getProperty("java.class.path"),
                 LeaseHolder.class.getName(), mode, where, work ? "work" : "hold"));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();

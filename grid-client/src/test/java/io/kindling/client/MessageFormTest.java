@@ -4,11 +4,11 @@ import io.kindling.graph.Fn1;
 import io.kindling.graph.Fn2;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.grid.GridBatch;
-import io.kindling.grid.KindlingGrid;
-import io.kindling.grid.Outcome;
-import io.kindling.grid.Outcomes;
-import io.kindling.grid.TaskSpec;
+import io.kindling.grid.internal.GridBatch;
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.Outcomes;
+import io.kindling.grid.internal.TaskSpec;
 import io.kindling.testing.Ops;
 import org.apache.ignite.marshaller.Marshaller;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +50,7 @@ class MessageFormTest {
 
     @org.junit.jupiter.api.Test
     void messageClasses_registerWithAHealthyCluster() {
-        assertTrue(io.kindling.grid.WireClasses.register(cluster.ignite()), "every sample message converts to binary");
+        assertTrue(io.kindling.grid.internal.WireClasses.register(cluster.ignite()), "every sample message converts to binary");
     }
 
     @SuppressWarnings("unchecked")

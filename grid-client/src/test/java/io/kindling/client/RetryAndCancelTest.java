@@ -1,7 +1,7 @@
 package io.kindling.client;
 
 import io.kindling.Delayed;
-import io.kindling.grid.NodeWork;
+import io.kindling.grid.internal.NodeWork;
 import io.kindling.scheduler.TaskFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -136,7 +136,7 @@ class RetryAndCancelTest {
         Future<Integer> exits = client().pure(false).submit(Hostile::exit, 7);
         Throwable e = exits.exception();
         assertInstanceOf(io.kindling.grid.TaskExitException.class, e, String.valueOf(e));
-        assertEquals("security manager", io.kindling.grid.ExitGuard.mode());
+        assertEquals("security manager", io.kindling.grid.internal.ExitGuard.mode());
         assertEquals(2, client().submit(Hostile::slowInc, 1).result(BOUND), "the node still runs tasks");
     }
 }

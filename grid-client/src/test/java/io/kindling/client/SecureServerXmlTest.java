@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.Ports;
+import io.kindling.grid.internal.Ports;
 import io.kindling.testing.Ops;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,7 @@ class SecureServerXmlTest {
         int base = Ports.freeBlock(30);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(io.kindling.grid.JvmFlags.addOpens());
+        command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
         command.addAll(List.of("-Dkindling.home=" + root, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dkindling.discovery.port=" + base, "-Dkindling.communication.port=" + (base + 10),
                 "-Dkindling.thin.port=" + (base + 20),

@@ -1,6 +1,6 @@
 package io.kindling.client;
 
-import io.kindling.grid.Spill;
+import io.kindling.grid.internal.Spill;
 import org.apache.ignite.Ignition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.DataMemory;
+
 import org.apache.ignite.Ignite;
 import org.apache.ignite.failure.FailureContext;
 import org.apache.ignite.failure.StopNodeOrHaltFailureHandler;

@@ -1,5 +1,9 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.NodeConsole;
+import io.kindling.grid.internal.NodeHoldings;
+import io.kindling.grid.internal.Spill;
+
 import io.kindling.grid.dashboard.Dashboard;
 import io.kindling.grid.dashboard.TaskEvents;
 import org.apache.ignite.Ignite;
@@ -36,6 +40,7 @@ public final class KindlingNode implements LifecycleBean {
     @IgniteInstanceResource
     private Ignite ignite;
     private volatile Consumer<String> console;
+    private final Consumer<String> sayer = this::say;
     private IgnitePredicate<Event> departures;
     private Dashboard dashboard;
     private boolean installed;
@@ -86,6 +91,7 @@ public final class KindlingNode implements LifecycleBean {
         }
         KindlingServer.install(ignite);
         installed = true;
+        NodeConsole.register(ignite.name(), sayer);
         departures = event -> {
             if (event instanceof DiscoveryEvent d && !d.eventNode().isClient()) {
                 String id = String.valueOf(d.eventNode().consistentId());
@@ -126,16 +132,6 @@ public final class KindlingNode implements LifecycleBean {
         }
     }
 
-    /** Says {@code line} on the console of the Kindling node {@code ignite}, if it is one. */
-    static void say(Ignite ignite, String line) {
-        KindlingNode node = NODES.get(ignite.name());
-        if (node != null) {
-            node.say(line);
-        } else {
-            ignite.log().info("Kindling: " + line);
-        }
-    }
-
     /** The node's dashboard, or null when {@code -Dkindling.dashboard.off=true} or it cannot start (said in the log). */
     static Dashboard startDashboard(Ignite ignite) {
         if (Boolean.getBoolean("kindling.dashboard.off")) {
@@ -170,6 +166,7 @@ public final class KindlingNode implements LifecycleBean {
         }
         TaskEvents.remove(ignite.name());
         Spill.of(ignite).close();
+        NodeConsole.remove(ignite.name(), sayer);
         NODES.remove(ignite.name(), this);
     }
 }

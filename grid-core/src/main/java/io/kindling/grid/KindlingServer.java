@@ -1,5 +1,10 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.KindlingService;
+import io.kindling.grid.internal.KindlingServiceImpl;
+import io.kindling.grid.internal.NodeHoldings;
+
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCheckedException;
 import org.apache.ignite.cluster.ClusterState;

@@ -1,5 +1,11 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.DataMemory;
+import io.kindling.grid.internal.NodeWork;
+import io.kindling.grid.internal.Resources;
+import io.kindling.grid.internal.Spill;
+import io.kindling.grid.internal.SpillSettings;
+
 import org.apache.ignite.configuration.ClientConnectorConfiguration;
 import org.apache.ignite.configuration.DataRegionConfiguration;
 import org.apache.ignite.configuration.DataStorageConfiguration;

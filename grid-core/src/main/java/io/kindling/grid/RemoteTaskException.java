@@ -14,7 +14,7 @@ public class RemoteTaskException extends io.kindling.KindlingException {
         this.remoteClass = remoteClass;
     }
 
-    static RemoteTaskException copyOf(Throwable e) {
+    public static RemoteTaskException copyOf(Throwable e) {
         RemoteTaskException cause = e.getCause() == null || e.getCause() == e ? null : copyOf(e.getCause());
         RemoteTaskException copy = new RemoteTaskException(e.getClass().getName(), e.getMessage(), cause);
         copy.setStackTrace(e.getStackTrace());

@@ -1,5 +1,7 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.JvmFlags;
+
 import io.kindling.grid.dashboard.Dashboard;
 import io.kindling.grid.dashboard.TaskEvents;
 import org.apache.ignite.Ignite;

@@ -1,5 +1,7 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.ExitGuard;
+
 /**
  * A task tried to end the JVM of the node that runs it ({@code System.exit} or
  * {@code Runtime.halt}), and the node refused: the task fails with this exception, and the node
@@ -8,7 +10,8 @@ package io.kindling.grid;
 public class TaskExitException extends SecurityException {
     private static final long serialVersionUID = 1L;
 
-    TaskExitException(int status) {
+    /** The refusal of a task's call to {@code System.exit(status)} or {@code Runtime.halt(status)}. */
+    public TaskExitException(int status) {
         super("a task called System.exit(" + status + ") or Runtime.halt(" + status + "), which would stop the "
                 + "node for every client: refused. To fail a task, throw an exception from it");
     }

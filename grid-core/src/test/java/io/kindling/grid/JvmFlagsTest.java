@@ -1,5 +1,7 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.JvmFlags;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.NodeHoldings;
+
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;

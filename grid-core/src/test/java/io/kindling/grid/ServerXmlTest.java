@@ -1,5 +1,8 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.DataMemory;
+import io.kindling.grid.internal.Resources;
+
 import org.apache.ignite.configuration.ClientConnectorConfiguration;
 import org.apache.ignite.configuration.DataRegionConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;

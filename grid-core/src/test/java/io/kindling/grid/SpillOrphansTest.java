@@ -1,5 +1,8 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.Spill;
+import io.kindling.grid.internal.SpillDirectory;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

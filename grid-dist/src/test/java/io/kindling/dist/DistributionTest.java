@@ -1,6 +1,6 @@
 package io.kindling.dist;
 
-import io.kindling.grid.Ports;
+import io.kindling.grid.internal.Ports;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

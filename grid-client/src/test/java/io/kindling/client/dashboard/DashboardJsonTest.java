@@ -4,7 +4,7 @@ import io.kindling.Delayed;
 import io.kindling.client.Client;
 import io.kindling.client.Future;
 import io.kindling.client.LocalCluster;
-import io.kindling.grid.Ports;
+import io.kindling.grid.internal.Ports;
 import io.kindling.grid.dashboard.Dashboard;
 import io.kindling.grid.dashboard.PendingTasks;
 import io.kindling.testing.Ops;

@@ -4,7 +4,7 @@ import io.kindling.client.Client;
 import io.kindling.client.Future;
 import io.kindling.client.LocalCluster;
 import io.kindling.client.TaskStream;
-import io.kindling.grid.Outcome;
+import io.kindling.grid.internal.Outcome;
 import io.kindling.grid.dashboard.TaskEvent;
 import io.kindling.testing.Ops;
 import org.junit.jupiter.api.AfterAll;

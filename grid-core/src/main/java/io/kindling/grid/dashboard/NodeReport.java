@@ -1,8 +1,8 @@
 package io.kindling.grid.dashboard;
 
-import io.kindling.grid.KindlingGrid;
+import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.NodeConfig;
-import io.kindling.grid.NodeWork;
+import io.kindling.grid.internal.NodeWork;
 import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -41,7 +41,7 @@ final class NodeReport implements Serializable {
     long keys;
     long memoryBytes;
     long memoryLimitBytes;
-    /** Values the node wrote to disk ({@link io.kindling.grid.Spill}), and whether it waits for memory. */
+    /** Values the node wrote to disk ({@link io.kindling.grid.internal.Spill}), and whether it waits for memory. */
     long spilledBytes;
     int spilledValues;
     boolean paused;
@@ -75,7 +75,7 @@ final class NodeReport implements Serializable {
             String region = cache == null ? null : regionName(ignite, cache);
             r.memoryBytes = region == null ? 0 : regionUsedBytes(ignite, region);
             r.memoryLimitBytes = region == null ? 0 : regionMaxBytes(ignite, region);
-            io.kindling.grid.Spill spill = io.kindling.grid.Spill.of(ignite);
+            io.kindling.grid.internal.Spill spill = io.kindling.grid.internal.Spill.of(ignite);
             r.spilledBytes = spill.spilledBytes();
             r.spilledValues = spill.spilledValues();
             r.paused = spill.paused();

@@ -3,7 +3,7 @@ package io.kindling.grid.dashboard;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
 import io.kindling.graph.Tokens;
-import io.kindling.grid.Outcome;
+import io.kindling.grid.internal.Outcome;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
 
