@@ -3,7 +3,7 @@ package io.kindling.client;
 import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.KindlingServer;
 import io.kindling.grid.dashboard.Dashboard;
-import io.kindling.grid.dashboard.TaskEvents;
+import io.kindling.grid.internal.TaskEvents;
 import io.kindling.grid.NodeConfig;
 import io.kindling.grid.internal.NodeMain;
 import io.kindling.grid.internal.Ports;

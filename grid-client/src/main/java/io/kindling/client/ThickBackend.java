@@ -9,7 +9,7 @@ import io.kindling.grid.internal.NodeWork;
 import io.kindling.grid.internal.Outcome;
 import io.kindling.grid.internal.RunTasks;
 import io.kindling.grid.internal.TopologySnapshot;
-import io.kindling.grid.dashboard.PendingTasks;
+import io.kindling.grid.internal.PendingTasks;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteCompute;

@@ -1,7 +1,7 @@
 package io.kindling.client;
 
 import io.kindling.grid.internal.KindlingGrid;
-import io.kindling.grid.dashboard.TaskEvents;
+import io.kindling.grid.internal.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CachePeekMode;

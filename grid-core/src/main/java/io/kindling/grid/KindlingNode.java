@@ -5,7 +5,7 @@ import io.kindling.grid.internal.NodeHoldings;
 import io.kindling.grid.internal.Spill;
 
 import io.kindling.grid.dashboard.Dashboard;
-import io.kindling.grid.dashboard.TaskEvents;
+import io.kindling.grid.internal.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cluster.ClusterState;
 import org.apache.ignite.events.DiscoveryEvent;

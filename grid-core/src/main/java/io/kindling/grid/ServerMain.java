@@ -3,7 +3,7 @@ package io.kindling.grid;
 import io.kindling.grid.internal.JvmFlags;
 
 import io.kindling.grid.dashboard.Dashboard;
-import io.kindling.grid.dashboard.TaskEvents;
+import io.kindling.grid.internal.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;

@@ -6,7 +6,7 @@ import io.kindling.client.Future;
 import io.kindling.client.LocalCluster;
 import io.kindling.grid.internal.Ports;
 import io.kindling.grid.dashboard.Dashboard;
-import io.kindling.grid.dashboard.PendingTasks;
+import io.kindling.grid.internal.PendingTasks;
 import io.kindling.testing.Ops;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;

@@ -1,5 +1,8 @@
 package io.kindling.grid.dashboard;
 
+import io.kindling.grid.internal.PendingTasks;
+import io.kindling.grid.internal.TaskEvents;
+
 import io.kindling.graph.Key;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCompute;

@@ -1,5 +1,8 @@
 package io.kindling.grid.dashboard;
 
+import io.kindling.grid.internal.PendingTasks;
+import io.kindling.grid.internal.TaskEvents;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.ignite.Ignite;

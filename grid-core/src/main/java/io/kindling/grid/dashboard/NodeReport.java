@@ -1,5 +1,7 @@
 package io.kindling.grid.dashboard;
 
+import io.kindling.grid.internal.TaskEvents;
+
 import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.NodeConfig;
 import io.kindling.grid.internal.NodeWork;

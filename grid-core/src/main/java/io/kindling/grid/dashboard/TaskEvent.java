@@ -25,7 +25,7 @@ public final class TaskEvent implements Serializable {
     /** Position in its node's record, for telling events apart; -1 outside a node's record. */
     private final long sequence;
 
-    TaskEvent(Key key, String function, String node, String thread, long startMillis, long durationNanos, boolean ok,
+    public TaskEvent(Key key, String function, String node, String thread, long startMillis, long durationNanos, boolean ok,
             Key[] inputs, long sequence) {
         this.key = key;
         this.function = function;
@@ -89,7 +89,7 @@ public final class TaskEvent implements Serializable {
         return List.of(inputs);
     }
 
-    long sequence() {
+    public long sequence() {
         return sequence;
     }
 

@@ -3,7 +3,7 @@ package io.kindling.grid.internal;
 import io.kindling.grid.KindlingNode;
 
 import io.kindling.graph.Key;
-import io.kindling.grid.dashboard.PendingTasks;
+import io.kindling.grid.internal.PendingTasks;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.resources.IgniteInstanceResource;

@@ -5,7 +5,7 @@ import io.kindling.grid.RemoteTaskException;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.grid.dashboard.TaskEvents;
+import io.kindling.grid.internal.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.affinity.AffinityKey;

@@ -1,5 +1,7 @@
 package io.kindling.grid.dashboard;
 
+import io.kindling.grid.internal.TaskEvents;
+
 import io.kindling.graph.Fn1;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;

@@ -1,4 +1,6 @@
-package io.kindling.grid.dashboard;
+package io.kindling.grid.internal;
+
+import io.kindling.grid.dashboard.TaskEvent;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
@@ -85,7 +87,7 @@ public final class TaskEvents {
     }
 
     /** A record for a node whose consistent id is {@code node}; most callers want {@link #forNode}. */
-    TaskEvents(String node) {
+    public TaskEvents(String node) {
         this.node = node;
         Arrays.fill(sequences, -1);
         Arrays.fill(graphSequences, -1);

@@ -1,4 +1,4 @@
-package io.kindling.grid.dashboard;
+package io.kindling.grid.internal;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.lang.IgniteBiPredicate;
@@ -57,7 +57,7 @@ public final class PendingTasks implements AutoCloseable {
     }
 
     /** Starts listening on {@code ignite}; {@link #close} stops. */
-    PendingTasks(Ignite ignite) {
+    public PendingTasks(Ignite ignite) {
         this.ignite = ignite;
         this.listener = (node, message) -> {
             if (message instanceof Counts c) {
@@ -70,7 +70,7 @@ public final class PendingTasks implements AutoCloseable {
     }
 
     /** The pending counts of every client heard from lately, summed per function. */
-    Map<String, Long> total() {
+    public Map<String, Long> total() {
         long now = System.currentTimeMillis();
         clients.values().removeIf(c -> now - c.receivedMillis > EXPIRE_MILLIS);
         Map<String, Long> out = new TreeMap<>();
