@@ -1,7 +1,7 @@
 package io.kindling;
 
 import io.kindling.graph.Key;
-import io.kindling.graph.References;
+import io.kindling.graph.internal.References;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

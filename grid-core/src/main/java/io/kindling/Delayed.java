@@ -1,6 +1,6 @@
 package io.kindling;
 
-import io.kindling.graph.Dot;
+import io.kindling.graph.internal.Dot;
 import io.kindling.graph.Fn0;
 import io.kindling.graph.Fn1;
 import io.kindling.graph.Fn2;
@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <p>Arguments are plain values, other {@code Delayed} values, a client's {@code Future}s
  * ({@link DelayedSource}), or Lists, Sets, Maps (their values) and object arrays holding them,
- * nested up to {@value io.kindling.graph.Containers#MAX_DEPTH} deep; the task receives computed
+ * nested up to {@value io.kindling.graph.internal.Containers#MAX_DEPTH} deep; the task receives computed
  * values in their place.
  * Functions are serializable lambdas or method references ({@link Fn0} to {@link Fn5}).
  *

@@ -9,7 +9,7 @@ import io.kindling.graph.Fn4;
 import io.kindling.graph.Fn5;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.graph.Tokens;
+import io.kindling.graph.internal.Tokens;
 
 /**
  * Options for making {@link Delayed} values: pure keys, a fixed key, or a name. Immutable; each

@@ -80,7 +80,7 @@ final class ClientCore implements AutoCloseable {
 
     final GridBackend backend;
     /** This client's id: in every storage name it writes, and the key of its lease. */
-    final String clientId = String.format("%016x", io.kindling.graph.Tokens.unique());
+    final String clientId = String.format("%016x", io.kindling.graph.internal.Tokens.unique());
     final Topology topology;
     final ClientState state;
     final ScheduledExecutorService events;

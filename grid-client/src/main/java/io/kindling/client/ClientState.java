@@ -839,7 +839,7 @@ final class ClientState {
             e.batch = null;
         }
         if (readsBefore != readsAfter && e.task != null) {
-            String function = io.kindling.graph.Tokens.functionName(e.task.function());
+            String function = io.kindling.graph.internal.Tokens.functionName(e.task.function());
             if (pending.merge(function, readsAfter ? 1L : -1L, Long::sum) == 0) {
                 pending.remove(function);
             }
@@ -1155,7 +1155,7 @@ final class ClientState {
         Map<String, Long> counted = new HashMap<>();
         for (KeyEntry e : entries.values()) {
             if (e.task != null && reads(e.state)) {
-                counted.merge(io.kindling.graph.Tokens.functionName(e.task.function()), 1L, Long::sum);
+                counted.merge(io.kindling.graph.internal.Tokens.functionName(e.task.function()), 1L, Long::sum);
             }
         }
         if (!counted.equals(pending)) {

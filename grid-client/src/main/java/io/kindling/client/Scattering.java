@@ -1,7 +1,7 @@
 package io.kindling.client;
 
 import io.kindling.graph.Key;
-import io.kindling.graph.Tokens;
+import io.kindling.graph.internal.Tokens;
 import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.internal.RunTasks;
 import io.kindling.grid.internal.Sizes;

@@ -3,7 +3,7 @@ package io.kindling.client;
 import io.kindling.graph.Key;
 import io.kindling.graph.Literal;
 import io.kindling.graph.Task;
-import io.kindling.graph.Tokens;
+import io.kindling.graph.internal.Tokens;
 
 import java.io.IOException;
 import java.io.NotSerializableException;

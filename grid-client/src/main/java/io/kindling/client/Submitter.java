@@ -10,9 +10,9 @@ import io.kindling.graph.Fn4;
 import io.kindling.graph.Fn5;
 import io.kindling.graph.Graph;
 import io.kindling.graph.Key;
-import io.kindling.graph.References;
+import io.kindling.graph.internal.References;
 import io.kindling.graph.Task;
-import io.kindling.graph.Tokens;
+import io.kindling.graph.internal.Tokens;
 import io.kindling.grid.internal.KindlingGrid;
 
 import java.lang.ref.Reference;
@@ -31,7 +31,7 @@ import java.util.Objects;
  *
  * <p>Arguments may be values, {@link Future}s of the same client and {@link Delayed} values, also
  * inside Lists, Sets, Maps (values) and object arrays, nested up to
- * {@value io.kindling.graph.Containers#MAX_DEPTH} deep; the task reads their values on the
+ * {@value io.kindling.graph.internal.Containers#MAX_DEPTH} deep; the task reads their values on the
  * cluster, and the client never downloads them.
  */
 public final class Submitter {

@@ -1,7 +1,7 @@
 package io.kindling.client;
 
 import io.kindling.Delayed;
-import io.kindling.graph.Containers;
+import io.kindling.graph.internal.Containers;
 import io.kindling.graph.Fn1;
 import io.kindling.scheduler.Scheduler;
 import io.kindling.testing.Ops;

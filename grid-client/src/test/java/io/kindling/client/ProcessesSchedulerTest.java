@@ -1,5 +1,7 @@
 package io.kindling.client;
 
+import io.kindling.client.internal.ProcessPool;
+
 import io.kindling.scheduler.Scheduler;
 import io.kindling.scheduler.SchedulerContract;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,7 @@
 package io.kindling.graph;
 
+import io.kindling.graph.internal.Containers;
+
 import java.io.Serializable;
 import java.lang.reflect.Array;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * computation. The sync and threads schedulers are this class; so are the processes and grid
  * schedulers, with executors of their own.
  */
-public final class ExecutorScheduler implements Scheduler {
+final class ExecutorScheduler implements Scheduler {
     private final String name;
     private final Supplier<? extends TaskExecutor> executors;
 

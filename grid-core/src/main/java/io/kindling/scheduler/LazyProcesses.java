@@ -1,5 +1,7 @@
 package io.kindling.scheduler;
 
+import io.kindling.scheduler.internal.ProcessesProvider;
+
 import io.kindling.graph.Graph;
 import io.kindling.graph.Key;
 

@@ -28,7 +28,7 @@ import java.util.List;
  * <p>Memory: about 21 bytes per task (five arrays), so a million-task graph costs about 21 MB
  * here beyond the graph itself.
  */
-public final class SchedulerState {
+final class SchedulerState {
     static final byte WAITING = 0;
     static final byte READY = 1;
     static final byte RUNNING = 2;

@@ -10,7 +10,7 @@ import io.kindling.graph.Task;
  *
  * <p>Not thread-safe: one thread fills in the outcomes, then reports.
  */
-public final class TaskBatch {
+final class TaskBatch {
     private static final byte PENDING = 0;
     private static final byte FINISHED = 1;
     private static final byte FAILED = 2;

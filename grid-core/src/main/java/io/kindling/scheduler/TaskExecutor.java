@@ -9,7 +9,7 @@ package io.kindling.scheduler;
  * later on another thread; either way every task of the batch is reported exactly once, as
  * finished, failed or skipped, and then {@link TaskBatch#report()} is called once.
  */
-public interface TaskExecutor extends AutoCloseable {
+interface TaskExecutor extends AutoCloseable {
     /** How many batches the loop keeps in flight. */
     int parallelism();
 

@@ -1,5 +1,7 @@
 package io.kindling.graph;
 
+import io.kindling.graph.internal.Tokens;
+
 import io.kindling.testing.Ops;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.kindling.client.dashboard;
 import io.kindling.graph.Fn1;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.graph.Tokens;
+import io.kindling.graph.internal.Tokens;
 import io.kindling.grid.internal.GridBatch;
 import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.internal.Outcome;

@@ -156,7 +156,7 @@ public final class KindlingGrid {
      * before, and naming its client, so that the data of a client whose lease ran out can be found.
      */
     public static String storageName(io.kindling.graph.Key key, String clientId) {
-        return key + "#" + clientId + "." + Long.toHexString(io.kindling.graph.Tokens.unique());
+        return key + "#" + clientId + "." + Long.toHexString(io.kindling.graph.internal.Tokens.unique());
     }
 
     /** The client that wrote data under {@code storage}, or null for a name of another form. */

@@ -4,7 +4,7 @@ import io.kindling.grid.dashboard.TaskEvent;
 
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
-import io.kindling.graph.Tokens;
+import io.kindling.graph.internal.Tokens;
 import io.kindling.grid.internal.Outcome;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;

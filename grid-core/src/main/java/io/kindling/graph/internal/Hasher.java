@@ -1,4 +1,10 @@
-package io.kindling.graph;
+package io.kindling.graph.internal;
+
+import io.kindling.graph.Fn;
+import io.kindling.graph.Key;
+import io.kindling.graph.Literal;
+
+import io.kindling.graph.internal.Tokens;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +23,7 @@ import java.util.Map;
  * other (the round of MurmurHash3's x64 128-bit variant); the end mixes both lanes and the count
  * of words.
  */
-final class Hasher {
+public final class Hasher {
     private static final long C1 = 0x87C37B91114253D5L;
     private static final long C2 = 0x4CF5AD432745937FL;
     private long h1 = 0x243F6A8885A308D3L;
@@ -32,11 +38,11 @@ final class Hasher {
         words++;
     }
 
-    long[] state() {
+    public long[] state() {
         return new long[] {h1, h2, words};
     }
 
-    void restore(long[] state) {
+    public void restore(long[] state) {
         h1 = state[0];
         h2 = state[1];
         words = state[2];
@@ -62,12 +68,12 @@ final class Hasher {
         return new long[] {a, b};
     }
 
-    Key key(String name) {
+    public Key key(String name) {
         long[] d = digest();
         return Key.of(name, d[0], d[1]);
     }
 
-    void function(Fn function) throws NotHashable {
+    public void function(Fn function) throws NotHashable {
         Class<?> type = function.getClass();
         Method writeReplace = Tokens.writeReplace(type);
         if (writeReplace == null) {
@@ -91,7 +97,7 @@ final class Hasher {
         }
     }
 
-    void value(Object v) throws NotHashable {
+    public void value(Object v) throws NotHashable {
         if (v == null) {
             add(10);
         } else if (v instanceof Integer i) {

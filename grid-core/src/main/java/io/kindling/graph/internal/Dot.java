@@ -1,4 +1,7 @@
-package io.kindling.graph;
+package io.kindling.graph.internal;
+
+import io.kindling.graph.Graph;
+import io.kindling.graph.Key;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

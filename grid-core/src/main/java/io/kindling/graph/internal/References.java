@@ -1,4 +1,7 @@
-package io.kindling.graph;
+package io.kindling.graph.internal;
+
+import io.kindling.graph.Key;
+import io.kindling.graph.Literal;
 
 import java.util.ArrayList;
 import java.util.List;

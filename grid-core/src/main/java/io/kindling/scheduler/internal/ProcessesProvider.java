@@ -1,4 +1,6 @@
-package io.kindling.scheduler;
+package io.kindling.scheduler.internal;
+
+import io.kindling.scheduler.Scheduler;
 
 /**
  * Supplies the processes scheduler: worker JVMs on this machine. grid-core cannot start them

@@ -1,4 +1,4 @@
-package io.kindling.graph;
+package io.kindling.graph.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;

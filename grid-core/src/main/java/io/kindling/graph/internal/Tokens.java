@@ -1,4 +1,8 @@
-package io.kindling.graph;
+package io.kindling.graph.internal;
+
+import io.kindling.graph.Fn;
+import io.kindling.graph.internal.Hasher;
+import io.kindling.graph.Key;
 
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
@@ -100,11 +104,11 @@ public final class Tokens {
     }
 
     /** The {@code writeReplace} of a serializable lambda's class, or null (for {@link Hasher}). */
-    static Method writeReplace(Class<?> type) {
+    public static Method writeReplace(Class<?> type) {
         return FUNCTIONS.get(type).writeReplace;
     }
 
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

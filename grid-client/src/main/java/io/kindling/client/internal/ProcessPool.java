@@ -1,6 +1,9 @@
-package io.kindling.client;
+package io.kindling.client.internal;
 
-import io.kindling.scheduler.ProcessesProvider;
+import io.kindling.client.Client;
+import io.kindling.client.LocalCluster;
+
+import io.kindling.scheduler.internal.ProcessesProvider;
 import io.kindling.scheduler.Scheduler;
 
 /**
