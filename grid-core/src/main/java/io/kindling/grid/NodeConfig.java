@@ -1,5 +1,6 @@
 package io.kindling.grid;
 
+import io.kindling.grid.internal.NodeAttributes;
 import io.kindling.grid.internal.DataMemory;
 import io.kindling.grid.internal.NodeWork;
 import io.kindling.grid.internal.Resources;
@@ -40,7 +41,7 @@ import java.util.List;
  */
 public final class NodeConfig {
     /** The node attribute that tells clients how many tasks the node runs at once. */
-    public static final String THREADS_ATTRIBUTE = "kindling.threads";
+    public static final String THREADS_ATTRIBUTE = NodeAttributes.THREADS;
 
     /**
      * The size of Ignite's public pool for a node that runs {@code threads} tasks at once (0: one

@@ -3,7 +3,7 @@ package io.kindling.grid.dashboard;
 import io.kindling.grid.internal.TaskEvents;
 
 import io.kindling.grid.internal.KindlingGrid;
-import io.kindling.grid.NodeConfig;
+import io.kindling.grid.internal.NodeAttributes;
 import io.kindling.grid.internal.NodeWork;
 import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
@@ -106,7 +106,7 @@ final class NodeReport implements Serializable {
     }
 
     static int threads(ClusterNode node) {
-        Object threads = node.attribute(NodeConfig.THREADS_ATTRIBUTE);
+        Object threads = node.attribute(NodeAttributes.THREADS);
         if (threads != null) {
             try {
                 return Integer.parseInt(threads.toString());

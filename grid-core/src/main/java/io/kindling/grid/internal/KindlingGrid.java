@@ -1,6 +1,5 @@
 package io.kindling.grid.internal;
 
-import io.kindling.grid.NodeConfig;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -120,13 +119,13 @@ public final class KindlingGrid {
 
     /**
      * Whether every server of the cluster runs Kindling (it says how many tasks it runs,
-     * {@link NodeConfig#THREADS_ATTRIBUTE}), so that a cache may name Kindling's classes: a stock
+     * {@link NodeAttributes#THREADS}), so that a cache may name Kindling's classes: a stock
      * Ignite server that runs Kindling's tasks by peer class loading cannot load a cache's
      * interceptor, and would fail the cache's creation.
      */
     private static boolean kindlingServers(Ignite ignite) {
         java.util.Collection<org.apache.ignite.cluster.ClusterNode> servers = ignite.cluster().forServers().nodes();
-        return !servers.isEmpty() && servers.stream().allMatch(n -> n.attribute(NodeConfig.THREADS_ATTRIBUTE) != null);
+        return !servers.isEmpty() && servers.stream().allMatch(n -> n.attribute(NodeAttributes.THREADS) != null);
     }
 
     /** The Kindling data caches this cluster has now. */

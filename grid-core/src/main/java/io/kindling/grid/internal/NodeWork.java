@@ -92,7 +92,7 @@ public final class NodeWork {
     private NodeWork(Ignite ignite) {
         this.ignite = ignite;
         this.node = String.valueOf(ignite.cluster().localNode().consistentId());
-        Object attribute = ignite.cluster().localNode().attribute(NodeConfig.THREADS_ATTRIBUTE);
+        Object attribute = ignite.cluster().localNode().attribute(NodeAttributes.THREADS);
         int t = attribute != null ? Integer.parseInt(attribute.toString())
                 : ignite.configuration().getPublicThreadPoolSize();
         this.threads = Math.max(1, t);

@@ -1,6 +1,5 @@
 package io.kindling.grid.internal;
 
-import io.kindling.grid.NodeConfig;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cache.affinity.Affinity;
@@ -68,7 +67,7 @@ public final class TopologySnapshot implements Serializable {
             String id = String.valueOf(n.consistentId());
             nodes.add(id);
             ids.put(id, n.id());
-            Object threads = n.attribute(NodeConfig.THREADS_ATTRIBUTE);
+            Object threads = n.attribute(NodeAttributes.THREADS);
             slots.put(id, threads != null ? Integer.parseInt(threads.toString()) : Math.max(1, n.metrics().getTotalCpus()));
             if (n.attribute(DATA_MEMORY_ATTRIBUTE) instanceof Long bytes) {
                 memory.put(id, bytes);
