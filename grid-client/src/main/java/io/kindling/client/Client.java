@@ -532,6 +532,14 @@ public final class Client implements Scheduler, AutoCloseable {
     }
 
     /**
+     * Starts recording the tasks of this client, as Dask's {@code get_task_stream}: every task
+     * whose outcome reaches this client until the scope is closed ({@link TaskStream}).
+     */
+    public TaskStream taskStream() {
+        return TaskStream.recordInto(core.taskStreams);
+    }
+
+    /**
      * The life of {@code keys} on this client, oldest step first (Dask's {@code Client.story}):
      * each state it went through, why, on which node and when. The client keeps its last
      * 100,000 steps over all keys ({@code -Dkindling.transition.log.length}), so the story of a

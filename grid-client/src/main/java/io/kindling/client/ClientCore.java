@@ -88,6 +88,8 @@ final class ClientCore implements AutoCloseable {
     final ScheduledExecutorService watcher;
     final ExecutorService background;
     final ExecutorService callbacks;
+    /** The open task stream scopes of this client ({@link Client#taskStream()}). */
+    final List<TaskStream> taskStreams = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final UUID clientNode;
     private final int number;
     private final ReferenceQueue<Future<?>> collected = new ReferenceQueue<>();
@@ -523,7 +525,7 @@ final class ClientCore implements AutoCloseable {
 
     private void onBatch(Batch batch, List<Outcome> outcomes, Throwable error) {
         if (outcomes != null) {
-            TaskStream.observe(outcomes);
+            TaskStream.observe(outcomes, taskStreams);
         }
         boolean check = false;
         synchronized (state) {

@@ -2,7 +2,7 @@ package io.kindling.client;
 
 import io.kindling.grid.internal.Outcome;
 import io.kindling.grid.dashboard.TaskEvent;
-import io.kindling.grid.dashboard.TaskStreamReport;
+import io.kindling.grid.dashboard.Dashboard;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,11 +12,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Records the task stream of a scope, as Dask's {@code get_task_stream} and
- * {@code performance_report}: every task whose outcome reaches a client in this JVM while the
- * scope is open, with its key, function, node, thread, start and stop.
+ * {@code performance_report}: every task whose outcome reaches one client
+ * ({@link Client#taskStream()}) or any client in this JVM ({@link #record()}) while the scope is
+ * open, with its key, function, node, thread, start and stop.
  *
  * <pre>{@code
- * try (TaskStream stream = TaskStream.record()) {
+ * try (TaskStream stream = client.taskStream()) {
  *     client.gather(client.map(Ops::inc, List.of(1, 2, 3)));
  *     stream.saveHtml(Path.of("report.html"));     // the chart and a table per function, no network needed
  * }
@@ -29,31 +30,42 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a whole program of millions of tasks.
  *
  * <p>Thread-safety: a scope may be read while clients add to it; {@link #events} is a snapshot.
- * Clients hand outcomes over through {@link #observe}, which costs one volatile read when no scope
- * is open.
+ * A client hands over the outcomes of each batch it receives, at the cost of one volatile read
+ * when no scope is open.
  */
 public final class TaskStream implements AutoCloseable {
-    private static final List<TaskStream> OPEN = new CopyOnWriteArrayList<>();
+    /** The scopes that see every client of this JVM. */
+    private static final List<TaskStream> EVERY_CLIENT = new CopyOnWriteArrayList<>();
 
     private final ConcurrentLinkedQueue<TaskEvent> events = new ConcurrentLinkedQueue<>();
+    /** Where this scope is registered, to leave it on {@link #close}. */
+    private final List<TaskStream> registry;
     private volatile boolean open = true;
 
-    private TaskStream() {
-    }
-
-    /** Starts recording; {@link #close} stops. */
-    public static TaskStream record() {
-        TaskStream stream = new TaskStream();
-        OPEN.add(stream);
-        return stream;
+    private TaskStream(List<TaskStream> registry) {
+        this.registry = registry;
+        registry.add(this);
     }
 
     /**
-     * Hands the outcomes of one batch to every open scope. Clients call this for every batch
-     * they receive; it does nothing when no scope is open.
+     * Starts recording the tasks of every client in this JVM; {@link #close} stops. For one
+     * client's tasks, {@link Client#taskStream()}.
      */
-    public static void observe(List<Outcome> outcomes) {
-        if (OPEN.isEmpty() || outcomes == null) {
+    public static TaskStream record() {
+        return new TaskStream(EVERY_CLIENT);
+    }
+
+    /** A scope of one client, registered in {@code clientScopes} (that client's list). */
+    static TaskStream recordInto(List<TaskStream> clientScopes) {
+        return new TaskStream(clientScopes);
+    }
+
+    /**
+     * Hands the outcomes of one batch to the scopes of its client ({@code clientScopes}) and to
+     * those of every client; does nothing when none is open.
+     */
+    static void observe(List<Outcome> outcomes, List<TaskStream> clientScopes) {
+        if ((EVERY_CLIENT.isEmpty() && clientScopes.isEmpty()) || outcomes == null) {
             return;
         }
         List<TaskEvent> batch = new ArrayList<>(outcomes.size());
@@ -64,9 +76,11 @@ public final class TaskStream implements AutoCloseable {
             batch.add(TaskEvent.of(o.key(), o.key().name(), o.node(), o.thread(), o.startMillis(), o.durationNanos(),
                     o.ok()));
         }
-        for (TaskStream stream : OPEN) {
-            if (stream.open) {
-                stream.events.addAll(batch);
+        for (List<TaskStream> scopes : List.of(EVERY_CLIENT, clientScopes)) {
+            for (TaskStream stream : scopes) {
+                if (stream.open) {
+                    stream.events.addAll(batch);
+                }
             }
         }
     }
@@ -93,7 +107,7 @@ public final class TaskStream implements AutoCloseable {
 
     /** {@link #saveHtml(Path)} with a title of your own. */
     public void saveHtml(Path file, String title) {
-        TaskStreamReport.save(file, title, events());
+        Dashboard.saveTaskStream(file, title, events());
     }
 
     /** Whether the scope is still recording. */
@@ -105,6 +119,6 @@ public final class TaskStream implements AutoCloseable {
     @Override
     public void close() {
         open = false;
-        OPEN.remove(this);
+        registry.remove(this);
     }
 }

@@ -5,6 +5,7 @@ import io.kindling.client.Client;
 import io.kindling.client.Future;
 import io.kindling.client.LocalCluster;
 import io.kindling.client.TaskStream;
+import io.kindling.client.TaskStreamFeed;
 import io.kindling.grid.internal.Outcome;
 import io.kindling.grid.internal.Ports;
 import io.kindling.grid.dashboard.Dashboard;
@@ -163,7 +164,7 @@ class DashboardBrowserTest {
         Set<String> keys = new HashSet<>();
         try (TaskStream stream = TaskStream.record()) {
             for (List<Outcome> batch : RealOutcomes.run(cluster.ignite(), 25)) {
-                TaskStream.observe(batch);
+                TaskStreamFeed.observe(batch);
                 batch.forEach(o -> keys.add(o.key().toString()));
             }
             stream.saveHtml(report, "Kindling task stream (DashboardBrowserTest)");

@@ -4,6 +4,7 @@ import io.kindling.client.Client;
 import io.kindling.client.Future;
 import io.kindling.client.LocalCluster;
 import io.kindling.client.TaskStream;
+import io.kindling.client.TaskStreamFeed;
 import io.kindling.grid.internal.Outcome;
 import io.kindling.grid.dashboard.TaskEvent;
 import io.kindling.testing.Ops;
@@ -50,9 +51,9 @@ class TaskStreamTest {
         TaskStream stream;
         try (TaskStream s = TaskStream.record()) {
             stream = s;
-            batches.forEach(TaskStream::observe);
+            batches.forEach(TaskStreamFeed::observe);
         }
-        TaskStream.observe(batches.get(0));
+        TaskStreamFeed.observe(batches.get(0));
 
         assertFalse(stream.recording());
         List<TaskEvent> events = stream.events();
@@ -76,9 +77,9 @@ class TaskStreamTest {
     void scopes_nestAndEachSeesWhatArrivesWhileItIsOpen() {
         List<List<Outcome>> batches = RealOutcomes.run(cluster.ignite(), 3);
         try (TaskStream outer = TaskStream.record()) {
-            TaskStream.observe(batches.get(0));
+            TaskStreamFeed.observe(batches.get(0));
             try (TaskStream inner = TaskStream.record()) {
-                TaskStream.observe(batches.get(1));
+                TaskStreamFeed.observe(batches.get(1));
                 assertEquals(3, inner.events().size());
             }
             assertEquals(6, outer.events().size());
@@ -90,7 +91,7 @@ class TaskStreamTest {
         List<List<Outcome>> batches = RealOutcomes.run(cluster.ignite(), 5);
         Path report = dir.resolve("reports/stream.html");
         try (TaskStream stream = TaskStream.record()) {
-            batches.forEach(TaskStream::observe);
+            batches.forEach(TaskStreamFeed::observe);
             stream.saveHtml(report, "A <test> report");
         }
         String html = Files.readString(report, StandardCharsets.UTF_8);
@@ -111,11 +112,10 @@ class TaskStreamTest {
 
     @Test
     void observe_withNoScopeOpen_doesNothing() {
-        TaskStream.observe(RealOutcomes.run(cluster.ignite(), 1).get(0));
-        TaskStream.observe(null);
+        TaskStreamFeed.observe(RealOutcomes.run(cluster.ignite(), 1).get(0));
+        TaskStreamFeed.observe(null);
     }
 
-    /** Needs ClientCore to hand every batch to {@link TaskStream#observe}; enable this once it does. */
     @Test
     void record_seesTheTasksOfARealClient() {
         try (Client client = Client.of(cluster); TaskStream stream = TaskStream.record()) {
@@ -124,6 +124,29 @@ class TaskStreamTest {
             assertEquals(futures.stream().map(Future::key).collect(Collectors.toSet()),
                     stream.events().stream().map(TaskEvent::key).collect(Collectors.toSet()));
             futures.forEach(Future::release);
+        }
+    }
+
+    @Test
+    void clientTaskStream_seesThatClientsTasksOnly_untilClosed() {
+        try (Client mine = Client.of(cluster); Client other = Client.of(cluster)) {
+            List<Future<Integer>> own;
+            try (TaskStream stream = mine.taskStream()) {
+                own = mine.pure(false).map(Ops::inc, List.of(1, 2, 3));
+                List<Future<Integer>> theirs = other.pure(false).map(Ops::inc, List.of(10, 20));
+                mine.gather(own);
+                other.gather(theirs);
+                assertEquals(own.stream().map(Future::key).collect(Collectors.toSet()),
+                        stream.events().stream().map(TaskEvent::key).collect(Collectors.toSet()));
+                theirs.forEach(Future::release);
+            }
+            TaskStream closed;
+            try (TaskStream s = mine.taskStream()) {
+                closed = s;
+            }
+            mine.gather(mine.pure(false).map(Ops::inc, List.of(5)));
+            assertEquals(0, closed.size(), "a closed scope records nothing more");
+            own.forEach(Future::release);
         }
     }
 }

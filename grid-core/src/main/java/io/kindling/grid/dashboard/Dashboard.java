@@ -127,6 +127,15 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
+     * Writes the task-stream report of {@code events} to {@code file} (replacing it): one
+     * self-contained HTML file, the chart and a table per function, as
+     * {@code TaskStream.saveHtml} does.
+     */
+    public static void saveTaskStream(java.nio.file.Path file, String title, java.util.List<TaskEvent> events) {
+        TaskStreamReport.save(file, title, events);
+    }
+
+    /**
      * Starts a dashboard over the cluster of {@code ignite} on {@code host} (an address of this
      * machine; {@code 0.0.0.0} for all), at the first free port from {@code firstPort}.
      *

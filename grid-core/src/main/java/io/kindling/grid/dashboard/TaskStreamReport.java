@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * dashboard's task stream over the whole recorded span and a table per function, with the
  * stylesheet, the script and the events inline, so the file opens anywhere without a network.
  */
-public final class TaskStreamReport {
+final class TaskStreamReport {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
 
@@ -29,7 +29,7 @@ public final class TaskStreamReport {
     }
 
     /** Writes the report of {@code events} to {@code file}, replacing it. */
-    public static void save(Path file, String title, List<TaskEvent> events) {
+    static void save(Path file, String title, List<TaskEvent> events) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -42,7 +42,7 @@ public final class TaskStreamReport {
     }
 
     /** The report of {@code events} as HTML text. */
-    public static String html(String title, List<TaskEvent> events) {
+    static String html(String title, List<TaskEvent> events) {
         List<Map<String, Object>> data = new ArrayList<>(events.size());
         for (TaskEvent e : events) {
             data.add(ClusterView.json(e));
