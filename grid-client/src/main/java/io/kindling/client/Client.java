@@ -494,8 +494,10 @@ public final class Client implements Scheduler, AutoCloseable {
      * Waits until the cluster has at least {@code n} server nodes (Dask's {@code wait_for_workers}).
      *
      * @throws java.util.concurrent.TimeoutException if it has fewer after {@code timeout}
+     * @throws InterruptedException if this thread is interrupted while it waits
      */
-    public void waitForWorkers(int n, java.time.Duration timeout) throws java.util.concurrent.TimeoutException {
+    public void waitForWorkers(int n, java.time.Duration timeout)
+            throws java.util.concurrent.TimeoutException, InterruptedException {
         java.util.Objects.requireNonNull(timeout, "waitForWorkers needs a timeout, not null");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -508,11 +510,7 @@ public final class Client implements Scheduler, AutoCloseable {
                 throw new java.util.concurrent.TimeoutException("the cluster has " + have + " server node(s), not "
                         + n + ", after " + timeout);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CancellationException("interrupted while waiting for " + n + " nodes");
-            }
+            Thread.sleep(50);
         }
     }
 

@@ -83,7 +83,23 @@ public final class Coordination {
     }
 
     /** Waits until {@code condition} holds, at most {@code millis}; returns whether it held. */
-    private static boolean await(BooleanSupplier condition, long millis) {
+    /**
+     * {@code e} if it is not an interruption; an interruption of a timed wait becomes the
+     * {@link InterruptedException} the JDK's timed waits throw (the flag cleared).
+     */
+    private static RuntimeException orInterrupted(RuntimeException e, String what) throws InterruptedException {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof org.apache.ignite.IgniteInterruptedException) {
+                Thread.interrupted();
+                InterruptedException out = new InterruptedException("interrupted while waiting to " + what);
+                out.initCause(e);
+                throw out;
+            }
+        }
+        return e;
+    }
+
+    private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         while (!condition.getAsBoolean()) {
@@ -92,8 +108,7 @@ public final class Coordination {
                 return false;
             }
             if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new CoordinationException("interrupted while waiting");
+                throw new InterruptedException("interrupted while waiting");
             }
             LockSupport.parkNanos(Math.min(left, pause));
             pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(50));
@@ -104,6 +119,13 @@ public final class Coordination {
     private static RuntimeException failed(String what, RuntimeException e) {
         if (e instanceof CoordinationException c) {
             return c;
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof org.apache.ignite.IgniteInterruptedException) {
+                Thread.currentThread().interrupt();
+                return new CoordinationException("interrupted while waiting to " + what
+                        + " (the thread's interrupt flag is kept)", e);
+            }
         }
         return new CoordinationException("could not " + what + ": " + e.getMessage()
                 + " (is the cluster up? a removed object must be made again with its name)", e);
@@ -199,8 +221,12 @@ public final class Coordination {
             }
         }
 
-        /** Waits at most {@code timeout} for a lease; returns whether it got one. */
-        public boolean acquire(Duration timeout) {
+        /**
+         * Waits at most {@code timeout} for a lease; returns whether it got one.
+         *
+         * @throws InterruptedException if this thread is interrupted while it waits
+         */
+        public boolean acquire(Duration timeout) throws InterruptedException {
             try {
                 boolean got = semaphore.tryAcquire(millis(timeout), TimeUnit.MILLISECONDS);
                 if (got) {
@@ -208,7 +234,7 @@ public final class Coordination {
                 }
                 return got;
             } catch (RuntimeException e) {
-                throw failed("acquire a lease of '" + name + "'", e);
+                throw failed("acquire a lease of '" + name + "'", orInterrupted(e, "acquire a lease of '" + name + "'"));
             }
         }
 
@@ -277,8 +303,12 @@ public final class Coordination {
             semaphore.acquire();
         }
 
-        /** Waits at most {@code timeout} for the lock; returns whether it got it. */
-        public boolean acquire(Duration timeout) {
+        /**
+         * Waits at most {@code timeout} for the lock; returns whether it got it.
+         *
+         * @throws InterruptedException if this thread is interrupted while it waits
+         */
+        public boolean acquire(Duration timeout) throws InterruptedException {
             return semaphore.acquire(timeout);
         }
 
@@ -313,14 +343,19 @@ public final class Coordination {
             }
         }
 
-        /** Adds {@code value} at the end, waiting at most {@code timeout} while the queue is full. */
-        public void put(T value, Duration timeout) throws TimeoutException {
+        /**
+         * Adds {@code value} at the end, waiting at most {@code timeout} while the queue is full.
+         *
+         * @throws TimeoutException if it stayed full
+         * @throws InterruptedException if this thread is interrupted while it waits
+         */
+        public void put(T value, Duration timeout) throws TimeoutException, InterruptedException {
             Objects.requireNonNull(value, "a queue holds values, not null");
             boolean put;
             try {
                 put = queue.offer(checkedValue(value, "Queue"), millis(timeout), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                throw failed("put into queue '" + name + "'", e);
+                throw failed("put into queue '" + name + "'", orInterrupted(e, "put into queue '" + name + "'"));
             }
             if (!put) {
                 throw new TimeoutException("queue '" + name + "' stayed full for " + timeout);
@@ -337,14 +372,19 @@ public final class Coordination {
             }
         }
 
-        /** Takes the first value, waiting at most {@code timeout} while the queue is empty. */
+        /**
+         * Takes the first value, waiting at most {@code timeout} while the queue is empty.
+         *
+         * @throws TimeoutException if it stayed empty
+         * @throws InterruptedException if this thread is interrupted while it waits
+         */
         @SuppressWarnings("unchecked")
-        public T get(Duration timeout) throws TimeoutException {
+        public T get(Duration timeout) throws TimeoutException, InterruptedException {
             Object v;
             try {
                 v = queue.poll(millis(timeout), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                throw failed("get from queue '" + name + "'", e);
+                throw failed("get from queue '" + name + "'", orInterrupted(e, "get from queue '" + name + "'"));
             }
             if (v == null) {
                 throw new TimeoutException("queue '" + name + "' stayed empty for " + timeout);
@@ -390,9 +430,14 @@ public final class Coordination {
             }
         }
 
-        /** The value, waiting at most {@code timeout} for one to be set (Dask's {@code get(timeout)}). */
+        /**
+         * The value, waiting at most {@code timeout} for one to be set (Dask's {@code get(timeout)}).
+         *
+         * @throws TimeoutException if none was set in time
+         * @throws InterruptedException if this thread is interrupted while it waits
+         */
         @SuppressWarnings("unchecked")
-        public T get(Duration timeout) throws TimeoutException {
+        public T get(Duration timeout) throws TimeoutException, InterruptedException {
             Object[][] seen = new Object[1][];
             boolean set;
             try {
@@ -463,8 +508,12 @@ public final class Coordination {
             }
         }
 
-        /** Waits at most {@code timeout} for it to be set; returns whether it is (Dask's {@code wait}). */
-        public boolean await(Duration timeout) {
+        /**
+         * Waits at most {@code timeout} for it to be set; returns whether it is (Dask's {@code wait}).
+         *
+         * @throws InterruptedException if this thread is interrupted while it waits
+         */
+        public boolean await(Duration timeout) throws InterruptedException {
             try {
                 return Coordination.await(() -> ref.get() != null, millis(timeout));
             } catch (RuntimeException e) {

@@ -97,7 +97,16 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
         return entry.done.isDone();
     }
 
-    /** Waits for the value. */
+    /**
+     * Waits for the value, as Dask's {@code Future.result()}.
+     *
+     * @throws io.kindling.scheduler.TaskFailedException if the task (or one it needed) threw, naming
+     *     the key, with what it threw as the cause
+     * @throws FutureCancelledException if the task was cancelled
+     * @throws CancellationException if this thread is interrupted while it waits: the task goes on
+     *     and the thread's interrupt flag stays set (for a wait that throws
+     *     {@link InterruptedException}, {@link #get()} or {@link #result(Duration)})
+     */
     public T result() {
         while (true) {
             CompletableFuture<KeyEntry.Resolution> done = entry.done;
@@ -109,11 +118,15 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
     }
 
     /**
-     * Waits at most {@code timeout} for the value.
+     * Waits at most {@code timeout} for the value, as {@link #get(long, TimeUnit)} does, but
+     * throws what the task threw as {@link #result()} does. When the time is up the task goes on;
+     * call again, or {@link #cancel()} it.
      *
-     * @throws java.util.concurrent.CompletionException wrapping a {@link TimeoutException} naming the key
+     * @throws TimeoutException naming the key and its status, if it is not done in time
+     * @throws InterruptedException if this thread is interrupted while it waits (the flag is
+     *     cleared, as the JDK's waits do)
      */
-    public T result(Duration timeout) {
+    public T result(Duration timeout) throws TimeoutException, InterruptedException {
         java.util.Objects.requireNonNull(timeout, "result needs a timeout, not null: call result() to wait without one");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -132,15 +145,13 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
     }
 
     /** {@code done}'s resolution, waiting until {@code deadline} ({@link System#nanoTime}) at most. */
-    private KeyEntry.Resolution await(CompletableFuture<KeyEntry.Resolution> done, long deadline, Duration timeout) {
+    private KeyEntry.Resolution await(CompletableFuture<KeyEntry.Resolution> done, long deadline, Duration timeout)
+            throws TimeoutException, InterruptedException {
         try {
             return done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new java.util.concurrent.CompletionException(
-                    new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status() + ")"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for '" + key() + "'");
+            throw new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status()
+                    + "); the task goes on: wait again, or cancel it");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
@@ -209,9 +220,10 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
     /**
      * What the task threw, waiting at most {@code timeout} for the outcome; null if it succeeded.
      *
-     * @throws java.util.concurrent.CompletionException wrapping a {@link TimeoutException} if not done in time
+     * @throws TimeoutException if it is not done in time (the task goes on)
+     * @throws InterruptedException if this thread is interrupted while it waits
      */
-    public Throwable exception(Duration timeout) {
+    public Throwable exception(Duration timeout) throws TimeoutException, InterruptedException {
         java.util.Objects.requireNonNull(timeout, "exception needs a timeout, not null: call exception() to wait "
                 + "without one");
         await(entry.done, System.nanoTime() + timeout.toNanos(), timeout);

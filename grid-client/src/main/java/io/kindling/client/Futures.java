@@ -11,7 +11,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Waiting on many futures, as Dask's {@code wait} and {@code as_completed}. */
+/**
+ * Waiting on many futures, as Dask's {@code wait} and {@code as_completed}.
+ *
+ * <p>Time and interruption, the same for every wait of Kindling's: a wait with a timeout that is
+ * up throws {@link TimeoutException} and leaves the work running (wait again, or cancel it); a
+ * wait with a timeout throws {@link InterruptedException} when its thread is interrupted, as the
+ * JDK's timed waits do. A wait without a timeout ({@code result()}, {@code gather},
+ * {@link #waitAll(Collection)}) throws {@link java.util.concurrent.CancellationException} when
+ * interrupted and keeps the thread's interrupt flag set. Waits that ask whether they got
+ * something ({@code Semaphore.acquire(timeout)}, {@code Event.await(timeout)}) answer
+ * {@code false} instead, as {@link java.util.concurrent.Semaphore#tryAcquire(long, TimeUnit)}
+ * and Dask's do.
+ */
 public final class Futures {
     private Futures() {
     }
@@ -27,15 +39,21 @@ public final class Futures {
             waitAll(futures, null);
         } catch (TimeoutException e) {
             throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while waiting for " + futures.size()
+                    + " future(s); they go on");
         }
     }
 
     /**
      * Waits at most {@code timeout} until every future is done; as {@link #waitAll(Collection)}.
      *
-     * @throws TimeoutException naming how many were still pending
+     * @throws TimeoutException naming how many were still pending (they go on)
+     * @throws InterruptedException if this thread is interrupted while it waits
      */
-    public static void waitAll(Collection<? extends Future<?>> futures, Duration timeout) throws TimeoutException {
+    public static void waitAll(Collection<? extends Future<?>> futures, Duration timeout)
+            throws TimeoutException, InterruptedException {
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         while (true) {
             List<CompletableFuture<KeyEntry.Resolution>> dones = new ArrayList<>(futures.size());
@@ -49,10 +67,6 @@ public final class Futures {
                 } else {
                     all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CancellationException("interrupted while waiting for " + futures.size()
-                        + " future(s)");
             } catch (ExecutionException e) {
                 throw new IllegalStateException(e.getCause());
             } catch (TimeoutException e) {
@@ -107,6 +121,10 @@ public final class Futures {
             return wait(futures, null, ReturnWhen.ALL_COMPLETED);
         } catch (TimeoutException e) {
             throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while waiting for " + futures.size()
+                    + " future(s); they go on");
         }
     }
 
@@ -115,12 +133,13 @@ public final class Futures {
      * Dask's {@code wait}; returns the done and the not-done ones. As in Dask it returns when a
      * future erred (it counts as done), and throws when one that is done was cancelled.
      *
-     * @throws TimeoutException if the futures were not done in time
+     * @throws TimeoutException if the futures were not done in time (they go on)
+     * @throws InterruptedException if this thread is interrupted while it waits
      * @throws FutureCancelledException if a future was cancelled ({@link ClusterUnavailableException}
      *     if the cluster went away)
      */
     public static <F extends Future<?>> Waited<F> wait(Collection<F> futures, Duration timeout, ReturnWhen when)
-            throws TimeoutException {
+            throws TimeoutException, InterruptedException {
         java.util.Objects.requireNonNull(futures, "wait needs futures, not null");
         java.util.Objects.requireNonNull(when, "wait needs FIRST_COMPLETED or ALL_COMPLETED, not null");
         if (when == ReturnWhen.ALL_COMPLETED) {
@@ -143,9 +162,6 @@ public final class Futures {
                         any.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CancellationException("interrupted while waiting for futures");
             } catch (ExecutionException e) {
                 throw new IllegalStateException(e.getCause());
             } catch (TimeoutException e) {

@@ -69,7 +69,7 @@ class ClusterOpsTest {
     }
 
     @Test
-    void replicate_copiesToMoreNodes_futureReadsTheCopy() {
+    void replicate_copiesToMoreNodes_futureReadsTheCopy() throws Exception {
         Future<int[]> f = client().scatter(new int[] {1, 2, 3});
         assertEquals(1, client().whoHas().get(f.key()).size());
         client().replicate(List.of(f), 2);

@@ -50,7 +50,7 @@ class CoordinationTest {
     }
 
     @Test
-    void semaphore_givesAtMostItsLeases_takesThemBack_refusesAnExtraRelease() {
+    void semaphore_givesAtMostItsLeases_takesThemBack_refusesAnExtraRelease() throws Exception {
         Coordination.Semaphore a = client.semaphore("two", 2);
         Coordination.Semaphore b = client.semaphore("two", 2);
         assertTrue(a.acquire(SHORT));
@@ -80,7 +80,7 @@ class CoordinationTest {
     }
 
     @Test
-    void semaphoreInTasks_boundsWhatRunsAtOnceClusterWide() {
+    void semaphoreInTasks_boundsWhatRunsAtOnceClusterWide() throws Exception {
         // Two nodes of two threads run four tasks at once; the semaphore lets two download.
         List<Integer> items = IntStream.range(0, 16).boxed().collect(Collectors.toList());
         assertEquals(items, client.gather(client.pure(false).map(CoordinationTest::download, items)));
@@ -124,7 +124,7 @@ class CoordinationTest {
     }
 
     @Test
-    void lock_oneHolderAtATime() {
+    void lock_oneHolderAtATime() throws Exception {
         Coordination.Lock mine = client.lock("one");
         Coordination.Lock theirs = client.lock("one");
         assertFalse(mine.locked());
@@ -193,6 +193,38 @@ class CoordinationTest {
         done.clear();
         assertFalse(done.isSet());
         assertFalse(done.await(SHORT));
+    }
+
+    /** A wait that may throw what the JDK's waits throw. */
+    interface Wait {
+        void run() throws Exception;
+    }
+
+    @Test
+    void interruptedWaits_timedOnesThrowInterruptedException_untimedOnesKeepTheFlag() throws Exception {
+        Coordination.Semaphore one = client.semaphore("interrupted-one", 1);
+        one.acquire();
+        Coordination.Queue<String> empty = client.queue("interrupted-empty", 0);
+        Coordination.Event never = client.event("interrupted-never");
+        Coordination.Variable<String> unset = client.variable("interrupted-unset");
+        try {
+            List<Wait> timed = List.of(() -> one.acquire(BOUND), () -> empty.get(BOUND), () -> never.await(BOUND),
+                    () -> unset.get(BOUND));
+            for (Wait w : timed) {
+                Thread.currentThread().interrupt();
+                assertThrows(InterruptedException.class, w::run);
+                assertFalse(Thread.interrupted(), "InterruptedException clears the flag, as the JDK's waits do");
+            }
+            Thread.currentThread().interrupt();
+            CoordinationException e = assertThrows(CoordinationException.class, empty::get);
+            assertTrue(Thread.interrupted(), "an unchecked wait keeps the flag set");
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+        } finally {
+            Thread.interrupted();
+            one.release();
+            one.close();
+            empty.close();
+        }
     }
 
     @Test

@@ -55,7 +55,7 @@ class DaskParityTest {
     }
 
     @Test
-    void setOfFutures_isTraversed_taskReceivesTheirValues() {
+    void setOfFutures_isTraversed_taskReceivesTheirValues() throws Exception {
         Future<Integer> a = client().submit(Ops::inc, 1);
         Future<Integer> b = client().submit(Ops::inc, 10);
         assertEquals(2 + 11, client().submit(DaskParityTest::sumSet, Set.of(a, b)).result(BOUND));
@@ -69,7 +69,7 @@ class DaskParityTest {
     }
 
     @Test
-    void futureInsideDelayed_computedWhereItsDataIs() {
+    void futureInsideDelayed_computedWhereItsDataIs() throws Exception {
         Fn1<Integer, Integer> counted = DaskParityTest::countedInc;
         RUNS.set(0);
         Future<Integer> f = client().submit(counted, 1);
@@ -102,7 +102,7 @@ class DaskParityTest {
     }
 
     @Test
-    void argumentNestedTooDeep_refusedAtSubmit_reasonableDepthWorks() {
+    void argumentNestedTooDeep_refusedAtSubmit_reasonableDepthWorks() throws Exception {
         Object deep = 1;
         for (int i = 0; i < 50_000; i++) {
             deep = List.of(deep);

@@ -58,7 +58,7 @@ class DecodedValuesTest {
     }
 
     @Test
-    void aLargeValueIsDecodedOncePerNode_andDroppedWithItsData() {
+    void aLargeValueIsDecodedOncePerNode_andDroppedWithItsData() throws Exception {
         try (Client client = Client.of(cluster)) {
             long hitsBefore = hits();
             Future<double[]> data = client.scatter(new double[1 << 20]);   // 8 MiB
@@ -80,7 +80,7 @@ class DecodedValuesTest {
     }
 
     @Test
-    void aScatteredValueIsDecodedOnItsNodeAsItArrives_theFirstTaskReadsThatCopy() {
+    void aScatteredValueIsDecodedOnItsNodeAsItArrives_theFirstTaskReadsThatCopy() throws Exception {
         try (Client client = Client.of(cluster)) {
             int before = kept();
             Future<double[]> data = client.scatter(new double[(1 << 20) + 3]);
@@ -94,7 +94,7 @@ class DecodedValuesTest {
     }
 
     @Test
-    void smallValuesAreNotKept() {
+    void smallValuesAreNotKept() throws Exception {
         try (Client client = Client.of(cluster)) {
             int before = kept();
             Future<int[]> small = client.scatter(new int[100]);

@@ -20,7 +20,7 @@ class HeapLimitTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
 
     @Test
-    void valueTooLargeForTheNodesHeap_refusedAtTheCall_nodeLives() {
+    void valueTooLargeForTheNodesHeap_refusedAtTheCall_nodeLives() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().processes(true).nodes(1).threads(1)
                 .dataRegionBytes(64L << 20).nodeHeap("192m").start();
              Client client = Client.of(cluster)) {

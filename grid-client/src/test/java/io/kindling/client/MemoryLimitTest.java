@@ -49,7 +49,7 @@ class MemoryLimitTest {
         return a;
     }
 
-    private static void assertIntact(List<Future<double[]>> futures, List<Integer> marks) {
+    private static void assertIntact(List<Future<double[]>> futures, List<Integer> marks) throws Exception {
         for (int i = 0; i < futures.size(); i++) {
             double[] v = futures.get(i).result(BOUND);
             int mark = marks.get(i);
@@ -58,7 +58,7 @@ class MemoryLimitTest {
     }
 
     @Test
-    void scatterPastTheLimit_failsThatCall_nodesLive_earlierValuesIntact_releasedMemoryReused() {
+    void scatterPastTheLimit_failsThatCall_nodesLive_earlierValuesIntact_releasedMemoryReused() throws Exception {
         try (Client client = Client.of(cluster)) {
             List<Future<double[]>> kept = new ArrayList<>();
             List<Integer> marks = new ArrayList<>();
@@ -91,7 +91,7 @@ class MemoryLimitTest {
     }
 
     @Test
-    void aValueLargerThanANode_failsItsScatter_thickAndThin() {
+    void aValueLargerThanANode_failsItsScatter_thickAndThin() throws Exception {
         double[] huge = new double[12 << 20];   // 96 MiB: more than any node holds
         try (Client thick = Client.of(cluster); Client thin = Client.connect(cluster.thinClientAddress())) {
             for (Client client : List.of(thick, thin)) {
@@ -104,7 +104,7 @@ class MemoryLimitTest {
     }
 
     @Test
-    void firstReplicasOnAFullCluster_failsThatCall_thickAndThin_nodesLive_createdOnceThereIsRoom() {
+    void firstReplicasOnAFullCluster_failsThatCall_thickAndThin_nodesLive_createdOnceThereIsRoom() throws Exception {
         try (Client client = Client.of(cluster); Client thin = Client.connect(cluster.thinClientAddress())) {
             List<Future<double[]>> kept = new ArrayList<>();
             List<Integer> marks = new ArrayList<>();

@@ -90,7 +90,7 @@ class PlacementTest {
     }
 
     @Test
-    void scatterBroadcast_putsACopyOnEveryNode_tasksOnEachReadIt() {
+    void scatterBroadcast_putsACopyOnEveryNode_tasksOnEachReadIt() throws Exception {
         Future<int[]> f = client().scatter(List.of(new int[] {1, 2, 3, 40}), true).get(0);
         assertEquals(Set.copyOf(client().nodes()), client().whoHas().get(f.key()), "a copy on each of the three nodes");
         for (String node : client().nodes()) {
@@ -115,7 +115,7 @@ class PlacementTest {
     }
 
     @Test
-    void workers_restrictTasksAndScatterToNamedNodes() {
+    void workers_restrictTasksAndScatterToNamedNodes() throws Exception {
         String b = client().nodes().get(1);
         assertEquals(Set.of(b), Set.copyOf(client().gather(client().workers(b).map(PlacementTest::whereAmI, range(40)))));
         Delayed<String> d = delayed(PlacementTest::whereAmI, 1);
@@ -124,7 +124,7 @@ class PlacementTest {
     }
 
     @Test
-    void workersAbsent_strictWaits_allowOtherWorkersRuns() {
+    void workersAbsent_strictWaits_allowOtherWorkersRuns() throws Exception {
         Future<String> strict = client().workers("no-such-node").pure(false).submit(PlacementTest::whereAmI, 1);
         assertInstanceOf(java.util.concurrent.TimeoutException.class,
                 assertThrows(CompletionException.class, () -> strict.result(Duration.ofMillis(300))).getCause(),

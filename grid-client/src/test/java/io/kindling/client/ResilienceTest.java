@@ -69,14 +69,11 @@ class ResilienceTest {
      * where the graph under it stands: the first unfinished entries whose inputs are all done,
      * with their stories, and what is processing on each node.
      */
-    private static <T> T resultOrReport(Client client, Future<T> f) {
+    private static <T> T resultOrReport(Client client, Future<T> f) throws InterruptedException {
         try {
             return f.result(BOUND);
-        } catch (java.util.concurrent.CompletionException timedOut) {
-            if (!(timedOut.getCause() instanceof java.util.concurrent.TimeoutException)) {
-                throw timedOut;
-            }
-            StringBuilder report = new StringBuilder(timedOut.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException timedOut) {
+            StringBuilder report = new StringBuilder(timedOut.getMessage());
             synchronized (client.core().state) {
                 KeyEntry e = client.core().state.get(f.key());
                 java.util.Set<KeyEntry> seen = new java.util.HashSet<>();

@@ -41,7 +41,7 @@ class RetryAndCancelTest {
     }
 
     @Test
-    void retries_taskThatThrowsRunsAgain_thenSucceeds() {
+    void retries_taskThatThrowsRunsAgain_thenSucceeds() throws Exception {
         Future<Integer> f = client().retries(2).submit(Hostile::flaky, "retries-2", 2);
         assertEquals(3, f.result(BOUND), "two failures, then the third run returns");
         Future<Integer> g = client().retries(1).submit(Hostile::flaky, "retries-short", 2);
@@ -50,7 +50,7 @@ class RetryAndCancelTest {
     }
 
     @Test
-    void retries_onMapAndCompute() {
+    void retries_onMapAndCompute() throws Exception {
         List<Future<Integer>> fs = client().retries(1).map(x -> Hostile.flaky("map-" + x, 1), List.of(1, 2, 3));
         assertEquals(List.of(2, 2, 2), client().gather(fs));
         Delayed<Integer> d = delayed(Hostile::slowAdd, delayed(Hostile::flaky, "compute-a", 1),
@@ -59,7 +59,7 @@ class RetryAndCancelTest {
     }
 
     @Test
-    void futureRetry_runsTheErredTaskAndWhatFailedUnderIt() {
+    void futureRetry_runsTheErredTaskAndWhatFailedUnderIt() throws Exception {
         Future<Integer> bad = client().submit(Hostile::flaky, "retry-root", 1);
         Future<Integer> after = client().submit(Hostile::slowInc, bad);
         assertInstanceOf(TaskFailedException.class, assertThrows(RuntimeException.class, () -> after.result(BOUND)));
@@ -130,7 +130,7 @@ class RetryAndCancelTest {
     }
 
     @Test
-    void systemExitInATask_failsTheTask_thisJvmGoesOn() {
+    void systemExitInATask_failsTheTask_thisJvmGoesOn() throws Exception {
         // From Java 24 the JDK has no security manager: the exit would end this JVM (see ExitGuard).
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 24);
         Future<Integer> exits = client().pure(false).submit(Hostile::exit, 7);

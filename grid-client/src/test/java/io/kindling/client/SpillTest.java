@@ -138,7 +138,7 @@ class SpillTest {
     }
 
     @Test
-    void oneScatterOfManyValuesLargerThanTheMemory_fitsThroughSpilling() {
+    void oneScatterOfManyValuesLargerThanTheMemory_fitsThroughSpilling() throws Exception {
         try (Client client = Client.of(cluster)) {
             List<double[]> values = new ArrayList<>();
             List<Integer> marks = IntStream.range(300, 320).boxed().collect(Collectors.toList());   // 160 MiB in one call

@@ -78,7 +78,7 @@ class ThinClientTest {
     }
 
     @Test
-    void taskRunningLongerThanTheCallTimeout_finishes() {
+    void taskRunningLongerThanTheCallTimeout_finishes() throws Exception {
         try (Client c = Client.connect(ThinOptions.to(GRID.cluster().thinClientAddress()).timeout(Duration.ofSeconds(1)))) {
             assertEquals(2, c.pure(false).submit(ThinClientTest::sleepThenInc, 1).result(Duration.ofSeconds(60)),
                     "a task of 3 s through a thin client whose calls time out after 1 s");

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -146,5 +147,49 @@ class WaitingTest {
         assertInstanceOf(IllegalStateException.class, assertThrows(TaskFailedException.class,
                 () -> client().gather(List.of(slow, bad))).getCause(), "it does not wait for the slow one");
         assertEquals(1, gate.getCount());
+    }
+
+    /** A wait that may throw what the JDK's waits throw. */
+    interface Wait {
+        void run() throws Exception;
+    }
+
+    @Test
+    void timedWaits_throwTimeoutException_andTheTaskGoesOn() throws Exception {
+        Future<Integer> slow = client().pure(false).submit(WaitingTest::gated, 7);
+        TimeoutException t = assertThrows(TimeoutException.class, () -> slow.result(Duration.ofMillis(100)));
+        assertTrue(t.getMessage().contains(slow.key().toString()) && t.getMessage().contains("goes on"), t.getMessage());
+        assertThrows(TimeoutException.class, () -> slow.exception(Duration.ofMillis(50)));
+        assertThrows(TimeoutException.class, () -> slow.get(50, TimeUnit.MILLISECONDS));
+        assertThrows(TimeoutException.class, () -> Futures.waitAll(List.of(slow), Duration.ofMillis(50)));
+        assertThrows(TimeoutException.class, () -> Futures.wait(List.of(slow), Duration.ofMillis(50),
+                Futures.ReturnWhen.FIRST_COMPLETED));
+        assertFalse(slow.done(), "a timeout leaves the task running");
+        gate.countDown();
+        assertEquals(7, slow.result(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void interruptedWaits_timedOnesThrowInterruptedException_untimedOnesKeepTheFlag() throws Exception {
+        Future<Integer> slow = client().pure(false).submit(WaitingTest::gated, 8);
+        List<Wait> timed = List.of(() -> slow.result(Duration.ofMinutes(1)), () -> slow.exception(Duration.ofMinutes(1)),
+                slow::get, () -> slow.get(1, TimeUnit.MINUTES), () -> Futures.waitAll(List.of(slow), Duration.ofMinutes(1)),
+                () -> Futures.wait(List.of(slow), Duration.ofMinutes(1), Futures.ReturnWhen.FIRST_COMPLETED),
+                () -> client().waitForWorkers(5, Duration.ofMinutes(1)));
+        for (Wait w : timed) {
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, w::run);
+            assertFalse(Thread.interrupted(), "InterruptedException clears the flag, as the JDK's waits do");
+        }
+        List<Wait> untimed = List.of(slow::result, slow::exception, () -> client().gather(slow),
+                () -> Futures.waitAll(List.of(slow)), () -> Futures.wait(List.of(slow)));
+        for (Wait w : untimed) {
+            Thread.currentThread().interrupt();
+            assertThrows(CancellationException.class, w::run);
+            assertTrue(Thread.interrupted(), "an unchecked wait keeps the flag set");
+        }
+        assertFalse(slow.done(), "an interrupted wait leaves the task running");
+        gate.countDown();
+        assertEquals(8, slow.result());
     }
 }
