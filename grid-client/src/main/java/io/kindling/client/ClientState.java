@@ -864,8 +864,14 @@ final class ClientState {
         return s == KeyEntry.State.WAITING || s == KeyEntry.State.READY || s == KeyEntry.State.PROCESSING;
     }
 
+    /**
+     * Whether an entry in state {@code s} keeps the tasks of its inputs (their lineage): a value,
+     * a released value that may be needed again, an erred or cancelled task that may be retried
+     * or released with dependents that still name it.
+     */
     private static boolean pins(KeyEntry.State s) {
-        return s == KeyEntry.State.MEMORY || s == KeyEntry.State.RELEASED || s == KeyEntry.State.ERRED;
+        return s == KeyEntry.State.MEMORY || s == KeyEntry.State.RELEASED || s == KeyEntry.State.ERRED
+                || s == KeyEntry.State.CANCELLED;
     }
 
     /** Looks at every entry whose counts dropped: deletes data nobody needs, forgets entries nobody refers to. */
@@ -913,6 +919,14 @@ final class ClientState {
             }
             case RELEASED, ERRED -> {
                 if (!keep) {
+                    forget(e);
+                }
+            }
+            case CANCELLED, LOST -> {
+                // A held value computed from it still names it: keep its task, as for a released value.
+                if (keep) {
+                    move(e, KeyEntry.State.RELEASED, "released");
+                } else {
                     forget(e);
                 }
             }
