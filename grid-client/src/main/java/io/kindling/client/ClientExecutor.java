@@ -38,8 +38,19 @@ final class ClientExecutor implements ExecutorService {
         this.client = client;
     }
 
-    /** A user's callable as a task's function, loaded on the servers with the callable's own class. */
-    private record CallableTask<T>(Callable<T> callable) implements Fn0<T> {
+    /**
+     * A user's callable as a task's function, loaded on the servers with the callable's own class.
+     * A class rather than a record: Ignite's binary marshaller cannot set a record's field when it
+     * reads one on another JVM.
+     */
+    private static final class CallableTask<T> implements Fn0<T> {
+        private static final long serialVersionUID = 1L;
+        private final Callable<T> callable;
+
+        CallableTask(Callable<T> callable) {
+            this.callable = callable;
+        }
+
         @Override
         public T apply() throws Exception {
             return callable.call();

@@ -109,11 +109,11 @@ final class Serialization {
         try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
             out.writeObject(part);
         } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("task '" + task.key() + "' cannot be sent to the cluster: its " + what
+            throw new TaskNotSerializableException("task '" + task.key() + "' cannot be sent to the cluster: its " + what
                     + " holds an object of class " + e.getMessage() + ", which is not Serializable. Functions and "
                     + "arguments travel to the servers: make that class Serializable, or do not capture it", e);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("task '" + task.key() + "' cannot be sent to the cluster: its " + what
+            throw new TaskNotSerializableException("task '" + task.key() + "' cannot be sent to the cluster: its " + what
                     + " failed to serialize: " + e, e);
         }
     }

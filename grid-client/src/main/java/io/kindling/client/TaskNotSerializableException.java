@@ -7,4 +7,9 @@ public class TaskNotSerializableException extends IllegalArgumentException {
     public TaskNotSerializableException(String message) {
         super(message);
     }
+
+    /** With what the serialization threw as the cause. */
+    public TaskNotSerializableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
