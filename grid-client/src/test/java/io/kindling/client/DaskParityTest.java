@@ -191,7 +191,7 @@ class DaskParityTest {
                 () -> client().waitForWorkers(5, Duration.ofMillis(200)));
         gate = new java.util.concurrent.CountDownLatch(1);
         Future<Integer> slow = client().pure(false).submit(DaskParityTest::blocker, 1);
-        assertThrows(java.util.concurrent.CompletionException.class, () -> slow.exception(Duration.ofMillis(100)));
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> slow.exception(Duration.ofMillis(100)));
         gate.countDown();
         assertEquals(null, slow.exception(BOUND));
     }
