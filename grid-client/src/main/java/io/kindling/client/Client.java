@@ -61,7 +61,7 @@ public final class Client implements Scheduler, AutoCloseable {
     private Client(GridBackend backend, AutoCloseable owned) {
         this.core = new ClientCore(backend);
         this.owned = owned;
-        this.submitter = new Submitter(this, true, null, TaskOptions.DEFAULT, 0);
+        this.submitter = new Submitter(core, true, null, TaskOptions.DEFAULT, 0);
         this.introspection = new Introspection(core);
         Scheduler.setDefault(this);
     }
@@ -213,13 +213,13 @@ public final class Client implements Scheduler, AutoCloseable {
 
     /** Waits for the value of a future. */
     public <T> T gather(Future<T> future) {
-        requireOwn(future);
+        core.requireOwn(future);
         return future.result();
     }
 
     /** Waits for the values of futures, fetching those not yet local in one round trip; same order. */
     public <T> List<T> gather(List<Future<T>> futures) {
-        return Gathering.gather(core, this, futures, Errors.RAISE);
+        return Gathering.gather(core, futures, Errors.RAISE);
     }
 
     /**
@@ -228,17 +228,17 @@ public final class Client implements Scheduler, AutoCloseable {
      * leaves them out (Dask's {@code errors="skip"}).
      */
     public <T> List<T> gather(List<Future<T>> futures, Errors errors) {
-        return Gathering.gather(core, this, futures, errors);
+        return Gathering.gather(core, futures, errors);
     }
 
     /** Waits for the values of a map of futures; same keys. */
     public <K, T> Map<K, T> gather(Map<K, Future<T>> futures) {
-        return Gathering.gather(core, this, futures, Errors.RAISE);
+        return Gathering.gather(core, futures, Errors.RAISE);
     }
 
     /** As {@link #gather(Map)}; with {@link Errors#SKIP}, the keys of futures that did not finish are left out. */
     public <K, T> Map<K, T> gather(Map<K, Future<T>> futures, Errors errors) {
-        return Gathering.gather(core, this, futures, errors);
+        return Gathering.gather(core, futures, errors);
     }
 
     // ------------------------------------------------------------------ data
@@ -295,7 +295,7 @@ public final class Client implements Scheduler, AutoCloseable {
     @Override
     public List<Object> get(Graph graph, List<Key> keys) {
         Graph needed = graph.cull(keys);
-        List<Future<Object>> futures = submitGraph(needed, keys, TaskOptions.DEFAULT, 0);
+        List<Future<Object>> futures = core.submitGraph(needed, keys, TaskOptions.DEFAULT, 0);
         try {
             return gather(futures);
         } finally {
@@ -305,41 +305,12 @@ public final class Client implements Scheduler, AutoCloseable {
         }
     }
 
-    <T> List<Future<T>> submitGraph(Graph graph, List<Key> keys, TaskOptions options, int replicas) {
-        List<Task> tasks = new ArrayList<>(graph.size());
-        for (int i : graph.topologicalIndexes()) {
-            tasks.add(graph.taskAt(i));
-        }
-        return submitTasks(tasks, keys, options, replicas);
-    }
-
-    <R> List<Future<R>> submitTasks(List<Task> tasks, List<Key> held, TaskOptions options, int replicas) {
-        List<KeyEntry> entries = core.submit(tasks, held, options, replicas);
-        List<Future<R>> futures = new ArrayList<>(entries.size());
-        for (KeyEntry e : entries) {
-            futures.add(core.future(e));
-        }
-        return futures;
-    }
-
-    void requireOwn(Future<?> future) {
-        if (future == null) {
-            throw new NullPointerException("a future is null: pass futures that this client returned");
-        }
-        if (future.client() != core) {
-            throw new IllegalArgumentException("the future of '" + future.key() + "' belongs to another client");
-        }
-        if (future.released()) {
-            throw new IllegalArgumentException("the future of '" + future.key() + "' was released; its data may be gone");
-        }
-    }
-
     // ------------------------------------------------------------------ control and introspection
 
     /** Runs erred futures again, with the erred tasks they read (Dask's {@code Client.retry}). */
     public void retry(Collection<? extends Future<?>> futures) {
         for (Future<?> f : futures) {
-            requireOwn(f);
+            core.requireOwn(f);
             f.retry();
         }
     }
@@ -357,7 +328,7 @@ public final class Client implements Scheduler, AutoCloseable {
     public void cancel(Collection<? extends Future<?>> futures, boolean force) {
         java.util.Objects.requireNonNull(futures, "cancel needs futures, not null");
         for (Future<?> f : futures) {
-            requireOwn(f);
+            core.requireOwn(f);
             f.cancel();
         }
     }
@@ -373,7 +344,7 @@ public final class Client implements Scheduler, AutoCloseable {
         java.util.Objects.requireNonNull(futures, "fireAndForget needs futures, not null");
         List<KeyEntry> entries = new ArrayList<>();
         for (Future<?> f : futures) {
-            requireOwn(f);
+            core.requireOwn(f);
             entries.add(f.entry());
         }
         core.fireAndForget(entries);
@@ -403,7 +374,7 @@ public final class Client implements Scheduler, AutoCloseable {
         java.util.Objects.requireNonNull(futures, "replicate needs futures, not null");
         List<KeyEntry> entries = new ArrayList<>();
         for (Future<?> f : futures) {
-            requireOwn(f);
+            core.requireOwn(f);
             entries.add(f.entry());
         }
         ClusterOps.replicate(core, entries, replicas);

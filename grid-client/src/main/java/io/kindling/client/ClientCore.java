@@ -932,4 +932,39 @@ final class ClientCore implements AutoCloseable {
     boolean closed() {
         return closed;
     }
+
+    // ------------------------------------------------------------------ submission (Client and Submitter)
+
+    /** Submits the tasks of {@code graph} in dependency order and returns futures of {@code keys}. */
+    <T> List<Future<T>> submitGraph(io.kindling.graph.Graph graph, List<io.kindling.graph.Key> keys, TaskOptions options,
+            int replicas) {
+        List<Task> tasks = new ArrayList<>(graph.size());
+        for (int i : graph.topologicalIndexes()) {
+            tasks.add(graph.taskAt(i));
+        }
+        return submitTasks(tasks, keys, options, replicas);
+    }
+
+    /** Submits {@code tasks} (inputs first) and returns futures of the {@code held} keys. */
+    <R> List<Future<R>> submitTasks(List<Task> tasks, List<io.kindling.graph.Key> held, TaskOptions options, int replicas) {
+        List<KeyEntry> entries = submit(tasks, held, options, replicas);
+        List<Future<R>> futures = new ArrayList<>(entries.size());
+        for (KeyEntry e : entries) {
+            futures.add(future(e));
+        }
+        return futures;
+    }
+
+    /** Refuses a future of another client, or one released. */
+    void requireOwn(Future<?> future) {
+        if (future == null) {
+            throw new NullPointerException("a future is null: pass futures that this client returned");
+        }
+        if (future.client() != this) {
+            throw new IllegalArgumentException("the future of '" + future.key() + "' belongs to another client");
+        }
+        if (future.released()) {
+            throw new IllegalArgumentException("the future of '" + future.key() + "' was released; its data may be gone");
+        }
+    }
 }

@@ -31,9 +31,9 @@ final class Gathering {
     }
 
     @SuppressWarnings("unchecked")
-    static <T> List<T> gather(ClientCore core, Client client, List<Future<T>> futures, Errors errors) {
+    static <T> List<T> gather(ClientCore core, List<Future<T>> futures, Errors errors) {
         Objects.requireNonNull(futures, "gather needs futures, not null");
-        List<KeyEntry> entries = entriesOf(client, futures);
+        List<KeyEntry> entries = entriesOf(core, futures);
         Object[] values = gatherEntries(core, entries, errors);
         List<T> out = new ArrayList<>(values.length);
         for (Object v : values) {
@@ -46,10 +46,10 @@ final class Gathering {
     }
 
     @SuppressWarnings("unchecked")
-    static <K, T> Map<K, T> gather(ClientCore core, Client client, Map<K, Future<T>> futures, Errors errors) {
+    static <K, T> Map<K, T> gather(ClientCore core, Map<K, Future<T>> futures, Errors errors) {
         Objects.requireNonNull(futures, "gather needs futures, not null");
         List<K> keys = new ArrayList<>(futures.keySet());
-        List<KeyEntry> entries = entriesOf(client, new ArrayList<>(futures.values()));
+        List<KeyEntry> entries = entriesOf(core, new ArrayList<>(futures.values()));
         Object[] values = gatherEntries(core, entries, errors);
         Map<K, T> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -61,7 +61,7 @@ final class Gathering {
         return out;
     }
 
-    private static <T> List<KeyEntry> entriesOf(Client client, List<Future<T>> futures) {
+    private static <T> List<KeyEntry> entriesOf(ClientCore core, List<Future<T>> futures) {
         List<KeyEntry> entries = new ArrayList<>(futures.size());
         int i = 0;
         for (Future<T> f : futures) {
@@ -70,7 +70,7 @@ final class Gathering {
                 throw new NullPointerException("gather: element " + i + " of the " + futures.size()
                         + " futures is null; pass only futures that this client returned");
             }
-            client.requireOwn(f);
+            core.requireOwn(f);
             entries.add(f.entry());
         }
         return entries;

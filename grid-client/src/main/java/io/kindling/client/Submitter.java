@@ -35,14 +35,14 @@ import java.util.Objects;
  * cluster, and the client never downloads them.
  */
 public final class Submitter {
-    private final Client client;
+    private final ClientCore core;
     private final boolean pure;
     private final String key;
     private final TaskOptions options;
     private final int replicas;
 
-    Submitter(Client client, boolean pure, String key, TaskOptions options, int replicas) {
-        this.client = client;
+    Submitter(ClientCore core, boolean pure, String key, TaskOptions options, int replicas) {
+        this.core = core;
         this.pure = pure;
         this.key = key;
         this.options = options;
@@ -50,7 +50,7 @@ public final class Submitter {
     }
 
     private Submitter with(TaskOptions options) {
-        return new Submitter(client, pure, key, options, replicas);
+        return new Submitter(core, pure, key, options, replicas);
     }
 
     /**
@@ -60,7 +60,7 @@ public final class Submitter {
      * {@code hash=False}).
      */
     public Submitter pure(boolean pure) {
-        return new Submitter(client, pure, key, options, replicas);
+        return new Submitter(core, pure, key, options, replicas);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class Submitter {
      */
     public Submitter key(String key) {
         Key.of(key);
-        return new Submitter(client, pure, key, options, replicas);
+        return new Submitter(core, pure, key, options, replicas);
     }
 
     /**
@@ -151,12 +151,12 @@ public final class Submitter {
      */
     public Submitter replicas(int replicas) {
         KindlingGrid.dataCacheName(replicas);
-        return new Submitter(client, pure, key, options, replicas);
+        return new Submitter(core, pure, key, options, replicas);
     }
 
     /** {@link Client#run} on the nodes of {@link #workers} (every node without). */
     public <R> Map<String, R> run(Fn0<R> function) {
-        return ClusterOps.run(client.core(), function, options.workers());
+        return ClusterOps.run(core, function, options.workers());
     }
 
     // ------------------------------------------------------------------ data and graphs
@@ -170,7 +170,7 @@ public final class Submitter {
     public <T> List<Future<T>> scatter(List<T> values) {
         Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "
                 + "Collections.singletonList(null)");
-        return Scattering.scatter(client.core(), values, options.workers(), replicas, pure);
+        return Scattering.scatter(core, values, options.workers(), replicas, pure);
     }
 
     /**
@@ -191,23 +191,23 @@ public final class Submitter {
                     + "the nodes of workers(" + options.workers() + "); scatter to them without broadcast, or "
                     + "broadcast without workers(...)");
         }
-        int copies = Math.min(KindlingGrid.MAX_REPLICAS, Math.max(0, client.nodes().size() - 1));
-        return Scattering.scatter(client.core(), values, null, Math.max(copies, replicas), pure);
+        int copies = Math.min(KindlingGrid.MAX_REPLICAS, Math.max(0, core.topology.nodes().size() - 1));
+        return Scattering.scatter(core, values, null, Math.max(copies, replicas), pure);
     }
 
     /** Puts values on the cluster, all on {@code node} (a consistent id from {@link Client#nodes()}). */
     public <T> List<Future<T>> scatter(List<T> values, String node) {
         Objects.requireNonNull(values, "scatter needs a list of values, not null; to scatter null itself, pass "
                 + "Collections.singletonList(null)");
-        if (!client.nodes().contains(node)) {
-            throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + client.nodes());
+        if (!core.topology.nodes().contains(node)) {
+            throw new IllegalArgumentException("no server node '" + node + "' in the cluster; nodes: " + core.topology.nodes());
         }
-        return Scattering.scatter(client.core(), values, java.util.Set.of(node), replicas, pure);
+        return Scattering.scatter(core, values, java.util.Set.of(node), replicas, pure);
     }
 
     /** Starts computing {@code value} on the cluster; returns its future at once. */
     public <T> Future<T> compute(Delayed<T> value) {
-        return client.<T>submitGraph(value.graph(), List.of(value.key()), options, replicas).get(0);
+        return core.<T>submitGraph(value.graph(), List.of(value.key()), options, replicas).get(0);
     }
 
     /** Starts computing several values, sharing common tasks; futures in the same order. */
@@ -216,7 +216,7 @@ public final class Submitter {
         for (Delayed<?> d : values) {
             keys.add(d.key());
         }
-        return client.submitGraph(Delayed.graphOf(values), keys, options, replicas);
+        return core.submitGraph(Delayed.graphOf(values), keys, options, replicas);
     }
 
     /**
@@ -345,7 +345,7 @@ public final class Submitter {
 
         private Key keyOf(Object value) {
             if (value instanceof Future<?> f) {
-                client.requireOwn(f);
+                core.requireOwn(f);
                 return f.key();
             }
             if (value instanceof Delayed<?> d) {
@@ -366,7 +366,7 @@ public final class Submitter {
         }
 
         <R> List<Future<R>> submit(List<Key> keys) {
-            return client.submitTasks(tasks, keys, options, replicas);
+            return core.submitTasks(tasks, keys, options, replicas);
         }
     }
 }
