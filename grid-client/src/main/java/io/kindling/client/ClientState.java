@@ -866,12 +866,12 @@ final class ClientState {
 
     /**
      * Whether an entry in state {@code s} keeps the tasks of its inputs (their lineage): a value,
-     * a released value that may be needed again, an erred or cancelled task that may be retried
-     * or released with dependents that still name it.
+     * a released value that may be needed again, an erred, cancelled or lost task that may be
+     * retried or released with dependents that still name it.
      */
     private static boolean pins(KeyEntry.State s) {
         return s == KeyEntry.State.MEMORY || s == KeyEntry.State.RELEASED || s == KeyEntry.State.ERRED
-                || s == KeyEntry.State.CANCELLED;
+                || s == KeyEntry.State.CANCELLED || s == KeyEntry.State.LOST;
     }
 
     /** Looks at every entry whose counts dropped: deletes data nobody needs, forgets entries nobody refers to. */
