@@ -38,6 +38,37 @@ class HeapLimitTest {
         }
     }
 
+    /** A value of 2 MiB whose every element is {@code mark}. */
+    public static double[] filled(int mark) {
+        double[] a = new double[1 << 18];
+        Arrays.fill(a, mark);
+        return a;
+    }
+
+    /**
+     * Task results that add up to more than the node's heap (120 of 2 MiB on a 192 MiB node, sent
+     * in batches of many tasks) all reach the data memory and read back intact: a batch writes its
+     * results as they grow instead of holding them to its end, and a small heap keeps no decoded
+     * copies. Before, the node ran out of heap and stopped, with every value it held.
+     */
+    @Test
+    void resultsAddingUpToMoreThanTheHeap_allStoredIntact_nodeLives() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().processes(true).nodes(1).threads(1)
+                .nodeHeap("192m").start();
+             Client client = Client.of(cluster)) {
+            java.util.List<Future<double[]>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                futures.add(client.pure(false).submit(HeapLimitTest::filled, i));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                double[] v = futures.get(i).result(BOUND);
+                assertTrue(v.length == 1 << 18 && v[0] == i && v[v.length - 1] == i, "value " + i + " intact");
+            }
+            assertEquals(1, client.nodes().size(), "the node lives");
+            futures.forEach(Future::release);
+        }
+    }
+
     @Test
     void nodeHeap_refusesWhatTheJvmWouldNotTake() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -14,8 +14,9 @@ import java.util.Map;
  * The large values a node has read, computed or received (scattered to it, {@link KeepDecoded}),
  * kept decoded in its heap so that the next task on the node that reads one pays no
  * deserialization (a Dask worker keeps its objects in memory the same way). Least recently used
- * out first once the budget is spent ({@code kindling.decoded.bytes}, a quarter of the heap by
- * default, shared by the nodes of one JVM); values under
+ * out first once the budget is spent ({@code kindling.decoded.bytes}; by default a quarter of
+ * what the heap has beyond the {@value #IGNITE_RESERVE_MIB} MiB that Ignite itself needs, so a
+ * small heap keeps no copies rather than run out; shared by the nodes of one JVM); values under
  * {@link RunTasks#INLINE_BYTES} are not kept (they decode fast). The cache stays the source of
  * truth: a storage name is never reused, so a decoded copy is never stale; a copy goes as its
  * value is removed from this node, and each reaper round drops the copies of values read from
@@ -33,6 +34,8 @@ public final class DecodedValues {
     }
 
     private final Ignite ignite;
+    /** The heap an Ignite node needs for itself, kept out of the budget of decoded copies. */
+    static final int IGNITE_RESERVE_MIB = 256;
     private final long budget;
     private volatile long bytes;
     private long hits;
@@ -49,7 +52,8 @@ public final class DecodedValues {
 
     private DecodedValues(Ignite ignite) {
         this.ignite = ignite;
-        this.budget = Long.getLong("kindling.decoded.bytes", Runtime.getRuntime().maxMemory() / 4);
+        this.budget = Long.getLong("kindling.decoded.bytes",
+                Math.max(0, Runtime.getRuntime().maxMemory() - ((long) IGNITE_RESERVE_MIB << 20)) / 4);
     }
 
     /** Adds {@code delta} to this node's bytes (under this object's lock). */

@@ -401,6 +401,8 @@ public final class NodeWork {
         final List<Outcome> outcomes = new ArrayList<>();
         /** Results not yet written: cache name to (cache key to value). */
         Map<String, Map<AffinityKey<String>, Object>> results = new LinkedHashMap<>();
+        /** The estimated size of {@link #results}. */
+        long unwrittenBytes;
         int current = -1;
         boolean holdsSlot;
         /** Resources its current task holds, or null (only its own thread touches this). */
@@ -469,8 +471,23 @@ public final class NodeWork {
             outcomes.add(outcome);
             if (cacheKey != null) {
                 results.computeIfAbsent(cache, c -> new HashMap<>()).put(cacheKey, value);
+                unwrittenBytes += Math.max(0, outcome.nbytes());
             }
             return !abandoned;
+        }
+
+        /**
+         * The results not yet written, handed over to be written now, once they hold {@code bytes}
+         * or more; null if they hold less, or if the batch was detached or is ending.
+         */
+        synchronized Map<String, Map<AffinityKey<String>, Object>> takeResultsPast(long bytes) {
+            if (detached || flushing || unwrittenBytes < bytes) {
+                return null;
+            }
+            Map<String, Map<AffinityKey<String>, Object>> due = results;
+            results = new LinkedHashMap<>();
+            unwrittenBytes = 0;
+            return due;
         }
 
         /** The results to write now that the batch is done, or null if it was detached. */

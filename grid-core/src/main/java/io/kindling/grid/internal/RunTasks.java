@@ -46,6 +46,12 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
     private static final long serialVersionUID = 2L;
     /** Values estimated below this many bytes travel back inside the outcome. */
     public static final long INLINE_BYTES = 64 * 1024;
+    /**
+     * A batch writes its results so far once they reach this many bytes (a sixteenth of the heap,
+     * at least 4 MiB), rather than holding them all until it ends: a batch of many large results
+     * would otherwise fill the heap and stop the node with everything it holds.
+     */
+    static final long WRITE_EARLY_BYTES = Math.max(4L << 20, Runtime.getRuntime().maxMemory() / 16);
     /** The longest a task waits for a spilled input from the node that wrote it. */
     private static final long SPILL_READ_MILLIS = 120_000;
 
@@ -88,12 +94,12 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             }
             return skipped;
         }
-        Map<AffinityKey<String>, RuntimeException> unstored = Map.of();
+        Map<AffinityKey<String>, RuntimeException> unstored = new HashMap<>();
         try {
-            runTasks(ignite, node, work, running);
+            runTasks(ignite, node, work, running, unstored);
             Map<String, Map<AffinityKey<String>, Object>> results = running.flush();
             if (results != null) {
-                unstored = store(ignite, results);
+                unstored.putAll(store(ignite, results));
             }
         } finally {
             work.finish(running);
@@ -110,7 +116,9 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         }
     }
 
-    private static void runTasks(Ignite ignite, String node, NodeWork work, NodeWork.Running running) {
+    /** Runs the batch's tasks; results written before the batch ends that could not be stored go to {@code unstored}. */
+    private static void runTasks(Ignite ignite, String node, NodeWork work, NodeWork.Running running,
+            Map<AffinityKey<String>, RuntimeException> unstored) {
         List<TaskSpec> tasks = running.batch.tasks();
         String thread = Thread.currentThread().getName();
         TaskEvents.Recorder events = TaskEvents.forNode(ignite.name()).recorder();
@@ -218,6 +226,19 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             }
             if (!running.end(outcome, spec.cache(), stored, storedValue)) {
                 return;
+            }
+            Map<String, Map<AffinityKey<String>, Object>> due = running.takeResultsPast(WRITE_EARLY_BYTES);
+            if (due != null) {
+                unstored.putAll(store(ignite, due));
+                // Written values that no task of this batch reads need not stay on the heap.
+                Set<AffinityKey<String>> read = new HashSet<>(where.values());
+                for (Map<AffinityKey<String>, Object> written : due.values()) {
+                    for (AffinityKey<String> k : written.keySet()) {
+                        if (!read.contains(k)) {
+                            inputs.remove(k);
+                        }
+                    }
+                }
             }
         }
     }
