@@ -1,5 +1,6 @@
 package io.kindling.client;
 
+import io.kindling.graph.Graph;
 import io.kindling.graph.Key;
 import io.kindling.graph.Task;
 import io.kindling.grid.internal.CancelReport;
@@ -936,8 +937,7 @@ final class ClientCore implements AutoCloseable {
     // ------------------------------------------------------------------ submission (Client and Submitter)
 
     /** Submits the tasks of {@code graph} in dependency order and returns futures of {@code keys}. */
-    <T> List<Future<T>> submitGraph(io.kindling.graph.Graph graph, List<io.kindling.graph.Key> keys, TaskOptions options,
-            int replicas) {
+    <T> List<Future<T>> submitGraph(Graph graph, List<Key> keys, TaskOptions options, int replicas) {
         List<Task> tasks = new ArrayList<>(graph.size());
         for (int i : graph.topologicalIndexes()) {
             tasks.add(graph.taskAt(i));
@@ -946,7 +946,7 @@ final class ClientCore implements AutoCloseable {
     }
 
     /** Submits {@code tasks} (inputs first) and returns futures of the {@code held} keys. */
-    <R> List<Future<R>> submitTasks(List<Task> tasks, List<io.kindling.graph.Key> held, TaskOptions options, int replicas) {
+    <R> List<Future<R>> submitTasks(List<Task> tasks, List<Key> held, TaskOptions options, int replicas) {
         List<KeyEntry> entries = submit(tasks, held, options, replicas);
         List<Future<R>> futures = new ArrayList<>(entries.size());
         for (KeyEntry e : entries) {

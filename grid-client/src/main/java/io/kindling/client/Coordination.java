@@ -83,20 +83,28 @@ public final class Coordination {
     }
 
     /** Waits until {@code condition} holds, at most {@code millis}; returns whether it held. */
-    /**
-     * {@code e} if it is not an interruption; an interruption of a timed wait becomes the
-     * {@link InterruptedException} the JDK's timed waits throw (the flag cleared).
-     */
-    private static RuntimeException orInterrupted(RuntimeException e, String what) throws InterruptedException {
+    /** Whether {@code e} or one of its causes is an interruption of the waiting thread. */
+    private static boolean interruption(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof InterruptedException || c instanceof org.apache.ignite.IgniteInterruptedException) {
-                Thread.interrupted();
-                InterruptedException out = new InterruptedException("interrupted while waiting to " + what);
-                out.initCause(e);
-                throw out;
+                return true;
             }
         }
-        return e;
+        return false;
+    }
+
+    /**
+     * What a timed wait that could not {@code what} throws: the {@link InterruptedException} the
+     * JDK's timed waits throw (the flag cleared) if it was interrupted, else as {@link #failed}.
+     */
+    private static RuntimeException failedWait(String what, RuntimeException e) throws InterruptedException {
+        if (interruption(e)) {
+            Thread.interrupted();
+            InterruptedException out = new InterruptedException("interrupted while waiting to " + what);
+            out.initCause(e);
+            throw out;
+        }
+        return failed(what, e);
     }
 
     private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
@@ -120,12 +128,10 @@ public final class Coordination {
         if (e instanceof CoordinationException c) {
             return c;
         }
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof InterruptedException || c instanceof org.apache.ignite.IgniteInterruptedException) {
-                Thread.currentThread().interrupt();
-                return new CoordinationException("interrupted while waiting to " + what
-                        + " (the thread's interrupt flag is kept)", e);
-            }
+        if (interruption(e)) {
+            Thread.currentThread().interrupt();
+            return new CoordinationException("interrupted while waiting to " + what
+                    + " (the thread's interrupt flag is kept)", e);
         }
         return new CoordinationException("could not " + what + ": " + e.getMessage()
                 + " (is the cluster up? a removed object must be made again with its name)", e);
@@ -234,7 +240,7 @@ public final class Coordination {
                 }
                 return got;
             } catch (RuntimeException e) {
-                throw failed("acquire a lease of '" + name + "'", orInterrupted(e, "acquire a lease of '" + name + "'"));
+                throw failedWait("acquire a lease of '" + name + "'", e);
             }
         }
 
@@ -355,7 +361,7 @@ public final class Coordination {
             try {
                 put = queue.offer(checkedValue(value, "Queue"), millis(timeout), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                throw failed("put into queue '" + name + "'", orInterrupted(e, "put into queue '" + name + "'"));
+                throw failedWait("put into queue '" + name + "'", e);
             }
             if (!put) {
                 throw new TimeoutException("queue '" + name + "' stayed full for " + timeout);
@@ -384,7 +390,7 @@ public final class Coordination {
             try {
                 v = queue.poll(millis(timeout), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                throw failed("get from queue '" + name + "'", orInterrupted(e, "get from queue '" + name + "'"));
+                throw failedWait("get from queue '" + name + "'", e);
             }
             if (v == null) {
                 throw new TimeoutException("queue '" + name + "' stayed empty for " + timeout);

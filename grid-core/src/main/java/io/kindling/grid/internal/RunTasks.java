@@ -27,7 +27,8 @@ import java.util.Set;
  * The Ignite job that runs a batch of Kindling tasks on one node: it takes one of the node's task
  * slots ({@link NodeWork}), reads every input the batch needs in one {@code getAll} per data cache
  * (local when placement did its job), runs the tasks in order, writes the results in one
- * {@code putAll} per cache to partitions this node owns, and returns an {@link Outcome} per task.
+ * {@code putAll} per cache to partitions this node owns (earlier, in parts, once they take
+ * {@link #WRITE_EARLY_BYTES}), and returns an {@link Outcome} per task.
  * One job carries many tasks because Ignite's per-job cost, not the tasks, dominates small work.
  *
  * <p>Results are in the cache before the job returns, so a dependent task sent anywhere right
@@ -41,6 +42,9 @@ import java.util.Set;
  * would be looked up on the server only. The job therefore names the first task's function as its
  * deployment class ({@link GridPeerDeployAware}, an Ignite-internal interface): with peer class
  * loading on, the servers load the functions' classes from the client that sent them.
+ *
+ * <p>Why one file of this size: reading the inputs, running the tasks and writing their results
+ * share the batch's maps of values (what was read, what was produced, what must still be written).
  */
 public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployAware {
     private static final long serialVersionUID = 2L;
@@ -130,11 +134,15 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         }
         Map<Key, AffinityKey<String>> where = new HashMap<>();
         Map<String, Set<AffinityKey<String>>> fetch = new HashMap<>();
+        // Results that a later task of this batch reads: they stay on the heap once written early.
+        Set<AffinityKey<String>> readInBatch = new HashSet<>();
         for (TaskSpec spec : tasks) {
             for (int i = 0; i < spec.inputs().length; i++) {
                 AffinityKey<String> k = KindlingGrid.cacheKey(spec.inputStorage()[i], spec.inputPartitions()[i]);
                 where.putIfAbsent(spec.inputs()[i], k);
-                if (!produced.contains(k)) {
+                if (produced.contains(k)) {
+                    readInBatch.add(k);
+                } else {
                     fetch.computeIfAbsent(spec.inputCache(i), c -> new HashSet<>()).add(k);
                 }
             }
@@ -230,14 +238,12 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             Map<String, Map<AffinityKey<String>, Object>> due = running.takeResultsPast(WRITE_EARLY_BYTES);
             if (due != null) {
                 unstored.putAll(store(ignite, due));
-                // Written values that no task of this batch reads need not stay on the heap.
-                Set<AffinityKey<String>> read = new HashSet<>(where.values());
                 for (Map<AffinityKey<String>, Object> written : due.values()) {
-                    for (AffinityKey<String> k : written.keySet()) {
-                        if (!read.contains(k)) {
+                    written.keySet().forEach(k -> {
+                        if (!readInBatch.contains(k)) {
                             inputs.remove(k);
                         }
-                    }
+                    });
                 }
             }
         }
