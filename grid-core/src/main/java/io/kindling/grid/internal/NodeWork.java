@@ -67,7 +67,9 @@ public final class NodeWork {
     private final Ignite ignite;
     private final String node;
     private final int threads;
-    private final Semaphore slots;
+    private final TaskSlots slots;
+    /** The batch this thread runs, while it runs it. */
+    private static final ThreadLocal<Running> CURRENT = new ThreadLocal<>();
     /** Per declared resource, permits in thousandths of a unit. */
     private final Map<String, Semaphore> resources = new HashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -96,7 +98,7 @@ public final class NodeWork {
         int t = attribute != null ? Integer.parseInt(attribute.toString())
                 : ignite.configuration().getPublicThreadPoolSize();
         this.threads = Math.max(1, t);
-        this.slots = new Semaphore(threads, true);
+        this.slots = new TaskSlots(threads);
         Resources.of(ignite.cluster().localNode()).forEach((name, amount) ->
                 resources.put(name, new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.round(amount * 1000)), true)));
     }
@@ -158,6 +160,10 @@ public final class NodeWork {
         return Long.getLong("kindling.cancel.grace.millis", 1000);
     }
 
+    Ignite ignite() {
+        return ignite;
+    }
+
     /** Task threads of this node: how many batches run at once. */
     public int threads() {
         return threads;
@@ -185,7 +191,7 @@ public final class NodeWork {
         }
         ensureWatcher();
         try {
-            while (!slots.tryAcquire(WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
+            while (!slots.tryAcquire(WATCH_MILLIS)) {
                 if (r.stopped()) {
                     running.remove(r.id, r);
                     return null;
@@ -203,7 +209,47 @@ public final class NodeWork {
                 return null;
             }
         }
+        r.work = this;
+        CURRENT.set(r);
         return r;
+    }
+
+    /** The batch the calling thread runs now, or null if it runs none. */
+    static Running current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * The task of {@code r} (on its own thread) is about to wait on other tasks: gives its slot
+     * to the next batch and adds a thread to the pool that batches arrive on, so that the tasks
+     * it waits for can run even when every thread of the node waits. Returns false (nothing
+     * given up) if the batch holds no slot now.
+     */
+    boolean secede(Running r) {
+        synchronized (r) {
+            if (!r.holdsSlot || r.finished) {
+                return false;
+            }
+            r.holdsSlot = false;
+        }
+        slots.release();
+        TaskPools.grow(ignite, 1);
+        return true;
+    }
+
+    /** The wait that {@link #secede} began is over: takes the pool's thread back and a slot again, ahead of waiting batches. */
+    void rejoin(Running r) {
+        TaskPools.grow(ignite, -1);
+        boolean got = slots.rejoin(r::stopped, WATCH_MILLIS);
+        if (got) {
+            synchronized (r) {
+                if (r.finished || r.detached) {
+                    slots.release();
+                } else {
+                    r.holdsSlot = true;
+                }
+            }
+        }
     }
 
     /** The batch's thread is done with it: gives back its slot and forgets it. */
@@ -214,6 +260,9 @@ public final class NodeWork {
                 slots.release();
             }
             r.finished = true;
+        }
+        if (CURRENT.get() == r) {
+            CURRENT.remove();
         }
         running.remove(r.id, r);
         stuck.remove(r.thread);
@@ -405,6 +454,8 @@ public final class NodeWork {
         long unwrittenBytes;
         int current = -1;
         boolean holdsSlot;
+        /** The node's work, once the batch has its slot. */
+        NodeWork work;
         /** Resources its current task holds, or null (only its own thread touches this). */
         List<Map.Entry<Semaphore, Integer>> heldResources;
         boolean abandoned;
