@@ -180,7 +180,10 @@ public final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Futur
 
     private Future<T> take() {
         try {
-            return ready.take();
+            Future<T> f = ready.poll();
+            return f != null ? f : io.kindling.grid.internal.TaskThreads.await(ready::take);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for the next future to be done");

@@ -148,7 +148,7 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
     private KeyEntry.Resolution await(CompletableFuture<KeyEntry.Resolution> done, long deadline, Duration timeout)
             throws TimeoutException, InterruptedException {
         try {
-            return done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return Waits.get(done, Math.max(0, deadline - System.nanoTime()));
         } catch (TimeoutException e) {
             throw new TimeoutException("'" + key() + "' was not done within " + timeout + " (status " + status()
                     + "); the task goes on: wait again, or cancel it");
@@ -159,7 +159,7 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
 
     private KeyEntry.Resolution await(CompletableFuture<KeyEntry.Resolution> done) {
         try {
-            return done.get();
+            return Waits.get(done);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for '" + key() + "'");
@@ -330,7 +330,7 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
     public T get() throws InterruptedException, ExecutionException {
         while (true) {
             CompletableFuture<KeyEntry.Resolution> done = entry.done;
-            Object v = unwrap(done.get(), done);
+            Object v = unwrap(Waits.get(done), done);
             if (v != MISSING) {
                 return cast(v);
             }
@@ -342,7 +342,7 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (true) {
             CompletableFuture<KeyEntry.Resolution> done = entry.done;
-            Object v = unwrap(done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), done);
+            Object v = unwrap(Waits.get(done, Math.max(0, deadline - System.nanoTime())), done);
             if (v != MISSING) {
                 return cast(v);
             }

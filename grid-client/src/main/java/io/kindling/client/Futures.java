@@ -63,9 +63,9 @@ public final class Futures {
             CompletableFuture<Void> all = CompletableFuture.allOf(dones.toArray(CompletableFuture[]::new));
             try {
                 if (timeout == null) {
-                    all.get();
+                    Waits.get(all);
                 } else {
-                    all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    Waits.get(all, Math.max(0, deadline - System.nanoTime()));
                 }
             } catch (ExecutionException e) {
                 throw new IllegalStateException(e.getCause());
@@ -157,9 +157,9 @@ public final class Futures {
                 if (dones.length > 0) {
                     CompletableFuture<Object> any = CompletableFuture.anyOf(dones);
                     if (timeout == null) {
-                        any.get();
+                        Waits.get(any);
                     } else {
-                        any.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        Waits.get(any, Math.max(0, deadline - System.nanoTime()));
                     }
                 }
             } catch (ExecutionException e) {

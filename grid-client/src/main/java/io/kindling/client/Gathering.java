@@ -171,7 +171,7 @@ final class Gathering {
             });
         }
         try {
-            settled.get();
+            Waits.get(settled);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while gathering " + positions.size() + " future(s)");
