@@ -53,17 +53,57 @@ public final class Client implements Scheduler, AutoCloseable {
     private final AutoCloseable owned;
     private final Submitter submitter;
     private final Introspection introspection;
+    /** The client of a node for the tasks it runs ({@link #current()}): only the node's stop closes it. */
+    private final boolean ofNode;
 
     private Client(Ignite ignite, AutoCloseable owned) {
-        this(new ThickBackend(ignite), owned);
+        this(new ThickBackend(ignite), owned, false);
     }
 
     private Client(GridBackend backend, AutoCloseable owned) {
-        this.core = new ClientCore(backend);
+        this(backend, owned, false);
+    }
+
+    private Client(GridBackend backend, AutoCloseable owned, boolean ofNode) {
+        this.core = new ClientCore(backend, ofNode);
         this.owned = owned;
+        this.ofNode = ofNode;
         this.submitter = new Submitter(core, true, null, TaskOptions.DEFAULT, 0);
         this.introspection = new Introspection(core);
-        Scheduler.setDefault(this);
+        if (!ofNode) {
+            Scheduler.setDefault(this);
+        }
+    }
+
+    /** The client that tasks running on {@code node} share (made by {@link NodeClients}). */
+    static Client ofNode(Ignite node) {
+        return new Client(new ThickBackend(node), null, true);
+    }
+
+    /**
+     * The client for code that runs now, as Dask's {@code get_client()}: inside a task, a client
+     * of the node that runs it, shared by that node's tasks, with which the task can submit, map,
+     * scatter, compute and gather on the same cluster. A task that waits on what it submitted
+     * ({@code result()}, {@code gather}, {@code Futures.wait}, a {@code compute}) gives up its
+     * task slot while it waits and takes one back after, ahead of new work, so a node whose every
+     * thread waits on child tasks still runs the children: no {@code secede}/{@code rejoin} to
+     * call by hand. The futures it makes are released as any others (by {@code release()}, or
+     * once unreachable); its {@code close()} does nothing, since other tasks share it: the node's
+     * stop closes it. Outside a task, the default client of this JVM (the newest open one).
+     *
+     * @throws KindlingException outside a task when no client is open in this JVM
+     */
+    public static Client current() {
+        Ignite node = io.kindling.grid.internal.TaskThreads.node();
+        if (node != null) {
+            return NodeClients.of(node);
+        }
+        if (Scheduler.current() instanceof Client c) {
+            return c;
+        }
+        throw new io.kindling.KindlingException("Client.current() found no client: it gives the client of the node that"
+                + " runs a task, and outside a task the newest open client of this JVM, and none is open;"
+                + " open one first (Client.local(), Client.join(...), Client.connect(...), Client.over(ignite))");
     }
 
     /** Starts a local cluster (two in-process nodes) and connects to it; closing the client stops it. */
@@ -540,6 +580,9 @@ public final class Client implements Scheduler, AutoCloseable {
     /** Releases every future, cancels unfinished tasks, stops the client's threads and what it started. */
     @Override
     public void close() {
+        if (ofNode) {
+            return;
+        }
         Scheduler.clearDefault(this);
         core.close();
         if (owned != null) {
@@ -550,6 +593,11 @@ public final class Client implements Scheduler, AutoCloseable {
                 throw new IllegalStateException("could not stop what the client started: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Closes the client of a node that stopped ({@link NodeClients}). */
+    void closeOfNode() {
+        core.close();
     }
 
     /**

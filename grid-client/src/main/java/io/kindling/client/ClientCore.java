@@ -62,6 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClientCore implements AutoCloseable {
     static final int MAX_BATCH = 1000;
+    private final int maxBatch;
     static final long COLLECT_MILLIS = 100;
     static final long WATCH_MILLIS = 100;
     /** A thin client reads the topology with a service call, so less often. */
@@ -133,9 +134,23 @@ final class ClientCore implements AutoCloseable {
     }
 
     ClientCore(GridBackend backend) {
+        this(backend, false);
+    }
+
+    /**
+     * A core; {@code forTasks} for the client that a node's tasks share, which sends one task per
+     * batch: a task that waits on a task of the same client must never wait behind itself in its
+     * own batch (a pure key submitted twice is one task), and its batches in flight are unbounded
+     * ({@link ClientState#forTasks}).
+     */
+    ClientCore(GridBackend backend, boolean forTasks) {
         this.backend = backend;
         this.topology = backend.topology();
         this.state = new ClientState(topology, this::storageName);
+        this.maxBatch = forTasks ? 1 : MAX_BATCH;
+        if (forTasks) {
+            state.forTasks();
+        }
         this.clientNode = backend.clientNode();
         TopologySnapshot first = backend.refresh();
         this.knownNodes = first.nodes();
@@ -474,7 +489,7 @@ final class ClientCore implements AutoCloseable {
      */
     private List<Batch> takeBatches() {
         try {
-            return state.takeBatches(MAX_BATCH);
+            return state.takeBatches(maxBatch);
         } catch (RuntimeException e) {
             if (gone) {
                 state.clusterGone(goneCause);

@@ -97,6 +97,16 @@ final class ClientState {
         this.ready = placement.ready();
     }
 
+    /**
+     * Makes this the state of a client that tasks use to submit tasks and wait on them: a node's
+     * client ({@code Client.current()}). Its batches in flight are unbounded, since a task that
+     * waits on its children keeps its batch in flight while it gives its slot up (a bound would
+     * hold the children back behind their waiting parents), and the node's slots bound what runs.
+     */
+    void forTasks() {
+        placement.unbounded();
+    }
+
     KeyEntry get(Key key) {
         return entries.get(key);
     }

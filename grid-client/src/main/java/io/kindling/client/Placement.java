@@ -42,9 +42,15 @@ final class Placement {
     /** Resources this client's tasks use on each node now. */
     private final Map<String, Map<String, Double>> inUse = new HashMap<>();
     private long nextBatch;
+    /** No bound on batches in flight: for the client of a node, whose tasks' waits give their slots up (see {@link ClientState#forTasks}). */
+    private boolean unbounded;
 
     Placement(Topology topology) {
         this.topology = topology;
+    }
+
+    void unbounded() {
+        this.unbounded = true;
     }
 
     ReadyTasks ready() {
@@ -239,6 +245,9 @@ final class Placement {
 
     /** Batches a node may have in flight. */
     private int capacity(String node) {
+        if (unbounded) {
+            return Integer.MAX_VALUE;
+        }
         return PIPELINE * topology.slots(node);
     }
 
