@@ -82,8 +82,9 @@ class ServerNodeTest {
         assertTrue(first.process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS), "no stop on SIGTERM\n" + first.describe());
         assertEquals(0, first.process.exitValue(), first.describe());
         first.awaitLine("kindling-server: stopped");
-        String left = second.awaitLine("kindling-server: server ");
-        assertTrue(left.contains(" left; the cluster has 1 server, "), left);
+        // The survivor also says what the server took with it, in a line of its own that may come first.
+        String left = second.awaitLine(" left; the cluster has ");
+        assertTrue(left.startsWith("kindling-server: server ") && left.contains(" left; the cluster has 1 server, "), left);
 
         second.process.destroyForcibly();
         assertTrue(second.process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS), second.describe());
