@@ -82,6 +82,15 @@ interface GridBackend extends AutoCloseable {
     default void introduce(Object sample) {
     }
 
+    /**
+     * Kindling's shared table {@code name} ({@link io.kindling.grid.internal.Claims}), created if
+     * the cluster lacks it.
+     */
+    <V> SharedTable<V> table(String name);
+
+    /** Which of {@code clients} hold a lease now. */
+    Set<String> leased(Collection<String> clients);
+
     /** How many values the data caches hold, cluster-wide. */
     long dataSize();
 

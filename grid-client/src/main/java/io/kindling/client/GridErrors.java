@@ -83,6 +83,27 @@ final class GridErrors {
     }
 
     /** A call to the cluster failed: the Kindling exception that says which and why. */
+    /**
+     * The result of {@code future}, waited for at most {@code timeoutMillis}; what goes wrong
+     * becomes a {@link ClusterUnavailableException} naming {@code operation}.
+     */
+    static <T> T await(java.util.concurrent.Future<T> future, long timeoutMillis, String operation) {
+        try {
+            return future.get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException("interrupted while waiting to " + operation, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw unavailable(operation, e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException(e.getCause()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ClusterUnavailableException("the cluster did not answer within " + timeoutMillis + " ms when "
+                    + "asked to " + operation + ": check that its servers run and are reachable", e);
+        } catch (RuntimeException e) {
+            throw unavailable(operation, e);
+        }
+    }
+
     static ClusterUnavailableException unavailable(String operation, RuntimeException e) {
         if (e instanceof ClusterUnavailableException c) {
             return c;

@@ -39,6 +39,7 @@ final class ThickBackend implements GridBackend {
     private final Map<String, IgniteCache<AffinityKey<String>, Object>> caches = new ConcurrentHashMap<>();
     private final Map<UUID, IgniteCompute> computes = new ConcurrentHashMap<>();
     private final Removals removals = new Removals();
+    private final Map<String, SharedTable<?>> tables = new ConcurrentHashMap<>();
 
     ThickBackend(Ignite ignite) {
         this.ignite = ignite;
@@ -321,6 +322,24 @@ final class ThickBackend implements GridBackend {
                 throw GridErrors.noRoomForCache(e);
             }
             throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <V> SharedTable<V> table(String name) {
+        return (SharedTable<V>) tables.computeIfAbsent(name, n -> SharedTable.over(GridErrors.await(
+                CompletableFuture.supplyAsync(() -> io.kindling.grid.internal.Claims.<V>table(ignite, n)),
+                ClientCore.CONTROL_TIMEOUT_MILLIS, "open Kindling's table " + n)));
+    }
+
+    @Override
+    public Set<String> leased(Collection<String> clients) {
+        try {
+            return clients.isEmpty() ? Set.of() : new HashSet<>(KindlingGrid.leaseCache(ignite)
+                    .getAllAsync(new HashSet<>(clients)).get(ClientCore.CONTROL_TIMEOUT_MILLIS).keySet());
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("read client leases", e);
         }
     }
 

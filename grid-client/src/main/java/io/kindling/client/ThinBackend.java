@@ -53,6 +53,7 @@ final class ThinBackend implements GridBackend {
     private final Removals removals = new Removals();
     private final Map<String, ClientCache<AffinityKey<String>, Object>> caches = new ConcurrentHashMap<>();
     private final ClientCache<String, Boolean> leases;
+    private final Map<String, SharedTable<?>> tables = new ConcurrentHashMap<>();
     private final SnapshotTopology topology;
     private final KindlingService anyNode;
     private final ExecutorService calls;
@@ -161,20 +162,7 @@ final class ThinBackend implements GridBackend {
     }
 
     private static <T> T await(IgniteClientFuture<T> future, long timeoutMillis, String operation) {
-        try {
-            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterUnavailableException("interrupted while waiting to " + operation, e);
-        } catch (ExecutionException e) {
-            throw GridErrors.unavailable(operation, e.getCause() instanceof RuntimeException r ? r
-                    : new IllegalStateException(e.getCause()));
-        } catch (TimeoutException e) {
-            throw new ClusterUnavailableException("the cluster did not answer within " + timeoutMillis + " ms when "
-                    + "asked to " + operation + ": check that its servers run and are reachable", e);
-        } catch (RuntimeException e) {
-            throw GridErrors.unavailable(operation, e);
-        }
+        return GridErrors.await(future, timeoutMillis, operation);
     }
 
     @Override
@@ -309,6 +297,25 @@ final class ThinBackend implements GridBackend {
             }
             throw GridErrors.unavailable("create the data cache for " + replicas + " replica(s)", e);
         }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <V> SharedTable<V> table(String tableName) {
+        return (SharedTable<V>) tables.computeIfAbsent(tableName, n -> {
+            try {
+                anyNode.createTable(n);
+                return SharedTable.over(client.<String, V>cache(n));
+            } catch (RuntimeException e) {
+                throw GridErrors.unavailable("open Kindling's table " + n, e);
+            }
+        });
+    }
+
+    @Override
+    public Set<String> leased(Collection<String> clients) {
+        return clients.isEmpty() ? Set.of() : new HashSet<>(await(leases.getAllAsync(new HashSet<>(clients)),
+                ClientCore.CONTROL_TIMEOUT_MILLIS, "read client leases").keySet());
     }
 
     @Override

@@ -40,4 +40,7 @@ public interface KindlingService {
 
     /** Makes sure the data cache of values with {@code replicas} copies exists ({@link KindlingGrid#dataCacheName}). */
     void createDataCache(int replicas);
+
+    /** Makes sure Kindling's shared table {@code name} exists ({@link Claims#configuration}). */
+    void createTable(String name);
 }

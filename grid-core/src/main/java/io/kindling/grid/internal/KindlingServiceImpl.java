@@ -122,6 +122,11 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     }
 
     @Override
+    public void createTable(String name) {
+        Claims.table(ignite, name);
+    }
+
+    @Override
     public void publishPending(String client, Map<String, Long> pendingByFunction) {
         PendingTasks.publish(ignite, client, pendingByFunction);
     }

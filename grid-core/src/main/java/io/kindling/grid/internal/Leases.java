@@ -20,7 +20,8 @@ import java.util.Set;
  * clocks do not matter. Every storage name holds its client's id. Each server's reaper looks at
  * its primary data entries every {@link #reaperMillis()} and removes those whose client has no
  * lease: a client killed with {@code kill -9} leaves nothing behind after at most
- * lease + reaper interval (12 s by default).
+ * lease + reaper interval (12 s by default). Shared data (published in a dataset, or fetched from
+ * one) stays while another holder lives ({@link Claims}).
  */
 public final class Leases {
     private Leases() {
@@ -62,13 +63,13 @@ public final class Leases {
         IgniteCache<String, Boolean> leases = KindlingGrid.leaseCache(ignite);
         Map<String, Integer> removed = new java.util.TreeMap<>();
         for (String name : KindlingGrid.dataCacheNames(ignite)) {
-            reap(ignite.cache(name).<Object, BinaryObject>withKeepBinary(), leases)
+            reap(ignite, ignite.cache(name).<Object, BinaryObject>withKeepBinary(), leases)
                     .forEach((client, n) -> removed.merge(client, n, Integer::sum));
         }
         return removed;
     }
 
-    private static Map<String, Integer> reap(IgniteCache<Object, BinaryObject> data, IgniteCache<String, Boolean> leases) {
+    private static Map<String, Integer> reap(Ignite ignite, IgniteCache<Object, BinaryObject> data, IgniteCache<String, Boolean> leases) {
         Map<Object, String> owners = new HashMap<>();
         for (Cache.Entry<Object, BinaryObject> e : data.localEntries(CachePeekMode.PRIMARY)) {
             String storage = storageOf(e.getKey());
@@ -82,10 +83,18 @@ public final class Leases {
         }
         Set<String> clients = new HashSet<>(owners.values());
         Set<String> alive = leases.getAll(clients).keySet();
+        Set<String> orphanStorages = new HashSet<>();
+        owners.forEach((key, client) -> {
+            if (!alive.contains(client)) {
+                orphanStorages.add(storageOf(key));
+            }
+        });
+        // Shared data outlives the client that computed it while a dataset or another client holds it.
+        Set<String> claimed = Claims.claimed(ignite, orphanStorages);
         Set<Object> orphans = new HashSet<>();
         Map<String, Integer> byClient = new HashMap<>();
         owners.forEach((key, client) -> {
-            if (!alive.contains(client)) {
+            if (!alive.contains(client) && !claimed.contains(storageOf(key))) {
                 orphans.add(key);
                 byClient.merge(client, 1, Integer::sum);
             }

@@ -1,0 +1,134 @@
+package io.kindling.grid.internal;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.CacheAtomicityMode;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
+import org.apache.ignite.configuration.CacheConfiguration;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who holds data that is shared: a stored value that left the client that computed it (published
+ * in a dataset, or fetched from one by another client) has an entry in the {@value #CACHE} cache,
+ * under its storage name, listing its holders. A holder is a client (alive while its lease is) or
+ * a dataset (alive until unpublished). The value stays while any holder is alive; whoever finds
+ * the last one gone removes the entry (compare-and-set on the whole list, so that a holder added
+ * at the same moment either lands first and keeps the value, or finds the entry gone and fails)
+ * and then the value.
+ *
+ * <p>Data that never left its client has no entry and costs nothing here: it lives and dies with
+ * its client's lease, as before ({@link Leases}).
+ *
+ * <p>The list is one string of holder ids separated by spaces, sorted, so that comparing two
+ * lists is comparing two strings, on any node and over the thin protocol alike.
+ */
+public final class Claims {
+    private Claims() {
+    }
+
+    /** Storage name to its holders. */
+    public static final String CACHE = "kindling-claims";
+    /** Dataset name to its published record. */
+    public static final String DATASETS = "kindling-datasets";
+    /** The prefix of a dataset's holder id; the rest names one publication of it. */
+    public static final String DATASET_HOLDER = "dataset:";
+    /** Few partitions: these caches hold a handful of small entries, and a partition costs pages on every node. */
+    public static final int PARTITIONS = 32;
+
+    /** The configuration of {@link #CACHE} or {@link #DATASETS}: replicated, atomic, written everywhere before a call returns. */
+    public static <V> CacheConfiguration<String, V> configuration(String name) {
+        CacheConfiguration<String, V> c = new CacheConfiguration<>(name);
+        c.setCacheMode(CacheMode.REPLICATED);
+        c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+        c.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+        c.setAffinity(new RendezvousAffinityFunction(false, PARTITIONS));
+        return c;
+    }
+
+    /** Kindling's shared table {@code name} ({@link #CACHE} or {@link #DATASETS}), created if the cluster lacks it. */
+    public static <V> IgniteCache<String, V> table(Ignite ignite, String name) {
+        if (!CACHE.equals(name) && !DATASETS.equals(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not one of Kindling's shared tables");
+        }
+        IgniteCache<String, V> cache = ignite.cache(name);
+        return cache != null ? cache : ignite.getOrCreateCache(Claims.<V>configuration(name));
+    }
+
+    /** The holders a list names. */
+    public static Set<String> holders(String list) {
+        Set<String> out = new TreeSet<>();
+        if (list != null) {
+            for (String h : list.split(" ")) {
+                if (!h.isEmpty()) {
+                    out.add(h);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The list of {@code holders}. */
+    public static String list(Collection<String> holders) {
+        return String.join(" ", new TreeSet<>(holders));
+    }
+
+    public static boolean isDataset(String holder) {
+        return holder.startsWith(DATASET_HOLDER);
+    }
+
+    /** The holders of {@code holders} that are alive, given the clients among them that hold a lease. */
+    public static Set<String> alive(Set<String> holders, Set<String> leased) {
+        Set<String> out = new TreeSet<>();
+        for (String h : holders) {
+            if (isDataset(h) || leased.contains(h)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** The clients among {@code holders} (whose leases say whether they are alive). */
+    public static Set<String> clients(Collection<String> holders) {
+        Set<String> out = new HashSet<>();
+        for (String h : holders) {
+            if (!isDataset(h)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Of {@code orphans} (storage names whose client holds no lease), those the reaper must keep
+     * because a live holder claims them. A claimed storage whose holders are all gone loses its
+     * entry here, and is then the reaper's to remove; one whose entry changed meanwhile is kept
+     * for the next round.
+     */
+    public static Set<String> claimed(Ignite ignite, Set<String> orphans) {
+        IgniteCache<String, String> claims = ignite.cache(CACHE);
+        if (claims == null || orphans.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, String> lists = claims.getAll(orphans);
+        if (lists.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> clients = new HashSet<>();
+        lists.values().forEach(l -> clients.addAll(clients(holders(l))));
+        Set<String> leased = clients.isEmpty() ? Set.of() : KindlingGrid.leaseCache(ignite).getAll(clients).keySet();
+        Set<String> keep = new HashSet<>();
+        lists.forEach((storage, list) -> {
+            if (!alive(holders(list), leased).isEmpty() || !claims.remove(storage, list)) {
+                keep.add(storage);
+            }
+        });
+        return keep;
+    }
+}
