@@ -448,6 +448,71 @@ public final class Client implements Scheduler, AutoCloseable {
         return new ClientExecutor(this);
     }
 
+    // ------------------------------------------------------------------ datasets
+
+    /**
+     * Publishes {@code value} under {@code name} for every client of the cluster, as Dask's
+     * {@code publish_dataset}: futures, a persisted {@link io.kindling.Delayed}, or a Serializable
+     * value that holds them (a list, a map). Their data stays on the cluster while the name stands,
+     * after this client is gone too; {@link #getDataset} gives any client its own futures for it.
+     * Waits for the futures to finish (where Dask publishes pending ones): a dataset names data.
+     *
+     * @throws DatasetException if the name is taken (unpublish it, or {@link #publish(String, Object, boolean)
+     *     replace it}), a future erred or was cancelled, or a value it holds is not Serializable
+     */
+    public void publish(String name, Object value) {
+        core.requireOpen();
+        core.datasets.publish(name, value, false);
+    }
+
+    /** As {@link #publish(String, Object)}; with {@code replace}, a dataset of that name is replaced (Dask's {@code override=True}). */
+    public void publish(String name, Object value, boolean replace) {
+        core.requireOpen();
+        core.datasets.publish(name, value, replace);
+    }
+
+    /**
+     * The dataset {@code name} as it was published, with futures of this client in place of the
+     * publisher's (Dask's {@code get_dataset}): they hold the data too, until released.
+     *
+     * @throws DatasetException if the cluster has no dataset of that name (the message lists those it has)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T getDataset(String name) {
+        core.requireOpen();
+        return (T) core.datasets.get(name);
+    }
+
+    /** The dataset {@code name}, or {@code defaultValue} if the cluster has none of that name (Dask's {@code default=}). */
+    public <T> T getDataset(String name, T defaultValue) {
+        core.requireOpen();
+        try {
+            return getDataset(name);
+        } catch (DatasetException e) {
+            if (!core.datasets.exists(name)) {
+                return defaultValue;
+            }
+            throw e;
+        }
+    }
+
+    /** The names of the cluster's datasets, sorted (Dask's {@code list_datasets}). */
+    public List<String> listDatasets() {
+        core.requireOpen();
+        return core.datasets.names();
+    }
+
+    /**
+     * Removes the dataset {@code name} (Dask's {@code unpublish_dataset}); its data goes unless a
+     * client still holds futures for it.
+     *
+     * @throws DatasetException if the cluster has no dataset of that name
+     */
+    public void unpublish(String name) {
+        core.requireOpen();
+        core.datasets.unpublish(name);
+    }
+
     // ------------------------------------------------------------------ coordination
 
     /** This cluster's named semaphores, locks, queues, variables and events; thick clients only. */
@@ -459,7 +524,7 @@ public final class Client implements Scheduler, AutoCloseable {
                     + "(Client.local, Client.join or Client.over): the thin client has no access to Ignite's "
                     + "distributed data structures");
         }
-        return Coordination.of(ignite);
+        return Coordination.of(ignite, core);
     }
 
     /** The cluster-wide semaphore {@code name} of {@code maxLeases} leases (Dask's {@code Semaphore}). */

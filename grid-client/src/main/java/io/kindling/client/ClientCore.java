@@ -85,6 +85,8 @@ final class ClientCore implements AutoCloseable {
     final String clientId = String.format("%016x", io.kindling.graph.internal.Tokens.unique());
     final Topology topology;
     final ClientState state;
+    /** Published datasets, and this client's holds on values it shares with others. */
+    final Datasets datasets = new Datasets(this);
     final ScheduledExecutorService events;
     final ScheduledExecutorService lease;
     final ScheduledExecutorService watcher;
@@ -459,6 +461,11 @@ final class ClientCore implements AutoCloseable {
             synchronized (state) {
                 all = state.drainDeletions();
             }
+            List<Location> claimed = new ArrayList<>();
+            all = datasets.privateOnly(all, claimed);
+            if (!claimed.isEmpty()) {
+                releaseClaimsSoon(claimed);
+            }
             for (int i = 0; i < all.size(); i += DELETE_CHUNK) {
                 backend.removeAllAsync(all.subList(i, Math.min(all.size(), i + DELETE_CHUNK)));
             }
@@ -468,6 +475,22 @@ final class ClientCore implements AutoCloseable {
             synchronized (state) {
                 more = state.purgeForgotten(DELETE_CHUNK);
             }
+        }
+    }
+
+    /** Gives up this client's hold on shared values off the scheduling thread (each is a few cache calls). */
+    private void releaseClaimsSoon(List<Location> claimed) {
+        Runnable release = () -> {
+            try {
+                datasets.releaseClaims(claimed, CONTROL_TIMEOUT_MILLIS);
+            } catch (RuntimeException e) {
+                // the cluster cannot be reached: the servers' reaper takes this client's holds off once its lease is gone
+            }
+        };
+        try {
+            background.execute(release);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            release.run();
         }
     }
 
@@ -898,8 +921,13 @@ final class ClientCore implements AutoCloseable {
         Thread cleanup = daemon(() -> {
             if (!gone) {
                 try {
-                    if (!deletions.isEmpty()) {
-                        backend.removeAll(deletions, CLOSE_TIMEOUT_MILLIS);
+                    List<Location> claimed = new ArrayList<>();
+                    List<Location> own = datasets.privateOnly(deletions, claimed);
+                    if (!own.isEmpty()) {
+                        backend.removeAll(own, CLOSE_TIMEOUT_MILLIS);
+                    }
+                    if (!claimed.isEmpty()) {
+                        datasets.releaseClaims(claimed, CLOSE_TIMEOUT_MILLIS);
                     }
                 } catch (RuntimeException e) {
                     // the cluster is gone: its data went with it

@@ -2,13 +2,16 @@ package io.kindling.client;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteAtomicReference;
+import io.kindling.grid.internal.Claims;
 import org.apache.ignite.IgniteException;
+import org.apache.ignite.IgniteLock;
 import org.apache.ignite.IgniteQueue;
 import org.apache.ignite.IgniteSemaphore;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.configuration.CollectionConfiguration;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,8 +30,10 @@ import java.util.function.BooleanSupplier;
  * {@link Client#variable}, {@link Client#event}. Inside a task: {@link #here()}, such as
  * {@code Coordination.here().semaphore("downloads", 4)} for "at most 4 downloads at once,
  * cluster-wide". Thick clients and tasks only: the thin client has no access to Ignite's data
- * structures. Values in queues and variables travel as task arguments do; a {@link Future}
- * cannot go into one (its data belongs to the client that holds it).
+ * structures. Values in queues and variables travel as task arguments do; a {@link Future} put
+ * into one waits to finish, then keeps its data on the cluster while the queue or variable holds
+ * it (beside its own client's hold), and whoever takes it gets a future of its own client for
+ * the same data, as Dask's queues and variables hand futures between clients.
  *
  * <p>Why one file of this size: five small handles over one Ignite instance, each a few lines
  * over the Ignite structure it wraps, with the naming and error translation they share; apart,
@@ -37,13 +42,16 @@ import java.util.function.BooleanSupplier;
 public final class Coordination {
     private static final String PREFIX = "kindling-";
     private final Ignite ignite;
+    /** The client that takes futures out of queues and variables: the caller's, or inside a task its node's. */
+    private final java.util.function.Supplier<ClientCore> receiver;
 
-    private Coordination(Ignite ignite) {
+    private Coordination(Ignite ignite, java.util.function.Supplier<ClientCore> receiver) {
         this.ignite = ignite;
+        this.receiver = receiver;
     }
 
-    static Coordination of(Ignite ignite) {
-        return new Coordination(ignite);
+    static Coordination of(Ignite ignite, ClientCore client) {
+        return new Coordination(ignite, () -> client);
     }
 
     /**
@@ -54,7 +62,7 @@ public final class Coordination {
      */
     public static Coordination here() {
         try {
-            return new Coordination(Ignition.localIgnite());
+            return new Coordination(Ignition.localIgnite(), () -> Client.current().core());
         } catch (IgniteException | IllegalArgumentException e) {
             throw new CoordinationException("no Ignite node runs in this thread or JVM: call Coordination.here() "
                     + "inside a task, or use client.semaphore(...), client.queue(...) and the like", e);
@@ -74,15 +82,42 @@ public final class Coordination {
         return Math.max(0, timeout.toMillis());
     }
 
-    private static Object checkedValue(Object value, String where) {
-        if (value instanceof Future<?>) {
-            throw new CoordinationException("a Future cannot go into a " + where + ": its data belongs to the client "
-                    + "that holds it; put its result (future.result()) instead");
+    /**
+     * What goes into a queue or variable for {@code value}: the value itself, or for a future a
+     * hold of its own on the future's data ({@link Datasets#hand}), which the taker turns into a
+     * future of its client ({@link #received}).
+     */
+    private static Object handed(Object value, String kind, String name) {
+        if (!(value instanceof Future<?> f)) {
+            return value;
         }
-        return value;
+        String where = kind.substring(0, kind.length() - 1) + " '" + name + "'";
+        try {
+            return f.client().datasets.hand(f, Datasets.holder(kind, name), "cannot put a future into " + where);
+        } catch (DatasetException e) {
+            throw new CoordinationException(e.getMessage(), e);
+        }
     }
 
-    /** Waits until {@code condition} holds, at most {@code millis}; returns whether it held. */
+    /** What a taker gets for {@code stored}: the value, or a future of the receiving client for a handed one. */
+    private Object received(Object stored, String gone) {
+        if (!(stored instanceof Datasets.Handed h)) {
+            return stored;
+        }
+        try {
+            return receiver.get().datasets.adopt(h.item(), gone);
+        } catch (DatasetException e) {
+            throw new CoordinationException(e.getMessage(), e);
+        }
+    }
+
+    /** Lets go of the hold a handed value had in a queue or variable (best effort: a dead cluster took it). */
+    private void released(Object stored) {
+        if (stored instanceof Datasets.Handed h) {
+            receiver.get().datasets.drop(h.holder(), List.of(h.item()));
+        }
+    }
+
     /** Whether {@code e} or one of its causes is an interruption of the waiting thread. */
     private static boolean interruption(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
@@ -107,6 +142,7 @@ public final class Coordination {
         return failed(what, e);
     }
 
+    /** Waits until {@code condition} holds, at most {@code millis}; returns whether it held. */
     private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
@@ -165,7 +201,7 @@ public final class Coordination {
         c.setCollocated(true);
         try {
             IgniteQueue<Object> q = ignite.queue(PREFIX + "queue-" + checkedName(name), maxSize, c);
-            return new Queue<>(q, name);
+            return new Queue<>(this, q, name);
         } catch (RuntimeException e) {
             throw failed("open queue '" + name + "'", e);
         }
@@ -173,7 +209,12 @@ public final class Coordination {
 
     /** A variable holding one value at a time, unset at first (Dask's {@code Variable}). */
     public <T> Variable<T> variable(String name) {
-        return new Variable<>(reference(PREFIX + "variable-" + checkedName(name)), name);
+        String full = PREFIX + "variable-" + checkedName(name);
+        try {
+            return new Variable<>(this, reference(full), ignite.reentrantLock(full + "-lock", true, false, true), name);
+        } catch (RuntimeException e) {
+            throw failed("open variable '" + name + "'", e);
+        }
     }
 
     /** An event, clear at first (Dask's {@code Event}). */
@@ -329,22 +370,34 @@ public final class Coordination {
         }
     }
 
-    /** A cluster-wide first-in first-out queue, kept with a backup copy. */
+    /**
+     * A cluster-wide first-in first-out queue, kept with a backup copy. A future put into it (Dask's
+     * queues carry futures) keeps its data on the cluster until taken, even if its client lets go;
+     * the taker gets a future of its own client for the same data.
+     */
     public static final class Queue<T> {
+        private final Coordination owner;
         private final IgniteQueue<Object> queue;
         private final String name;
 
-        private Queue(IgniteQueue<Object> queue, String name) {
+        private Queue(Coordination owner, IgniteQueue<Object> queue, String name) {
+            this.owner = owner;
             this.queue = queue;
             this.name = name;
         }
 
+        private Object stored(T value) {
+            Objects.requireNonNull(value, "a queue holds values, not null");
+            return handed(value, Claims.QUEUE_HOLDER, name);
+        }
+
         /** Adds {@code value} at the end, waiting without a bound while the queue is full. */
         public void put(T value) {
-            Objects.requireNonNull(value, "a queue holds values, not null");
+            Object stored = stored(value);
             try {
-                queue.put(checkedValue(value, "Queue"));
+                queue.put(stored);
             } catch (RuntimeException e) {
+                owner.released(stored);
                 throw failed("put into queue '" + name + "'", e);
             }
         }
@@ -356,12 +409,17 @@ public final class Coordination {
          * @throws InterruptedException if this thread is interrupted while it waits
          */
         public void put(T value, Duration timeout) throws TimeoutException, InterruptedException {
-            Objects.requireNonNull(value, "a queue holds values, not null");
-            boolean put;
+            long millis = millis(timeout);
+            Object stored = stored(value);
+            boolean put = false;
             try {
-                put = queue.offer(checkedValue(value, "Queue"), millis(timeout), TimeUnit.MILLISECONDS);
+                put = queue.offer(stored, millis, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 throw failedWait("put into queue '" + name + "'", e);
+            } finally {
+                if (!put) {
+                    owner.released(stored);
+                }
             }
             if (!put) {
                 throw new TimeoutException("queue '" + name + "' stayed full for " + timeout);
@@ -369,13 +427,14 @@ public final class Coordination {
         }
 
         /** Takes the first value, waiting without a bound while the queue is empty. */
-        @SuppressWarnings("unchecked")
         public T get() {
+            Object v;
             try {
-                return (T) queue.take();
+                v = queue.take();
             } catch (RuntimeException e) {
                 throw failed("get from queue '" + name + "'", e);
             }
+            return taken(v);
         }
 
         /**
@@ -384,7 +443,6 @@ public final class Coordination {
          * @throws TimeoutException if it stayed empty
          * @throws InterruptedException if this thread is interrupted while it waits
          */
-        @SuppressWarnings("unchecked")
         public T get(Duration timeout) throws TimeoutException, InterruptedException {
             Object v;
             try {
@@ -395,7 +453,18 @@ public final class Coordination {
             if (v == null) {
                 throw new TimeoutException("queue '" + name + "' stayed empty for " + timeout);
             }
-            return (T) v;
+            return taken(v);
+        }
+
+        /** The value for an item taken out: a future takes over the item's hold on its data. */
+        @SuppressWarnings("unchecked")
+        private T taken(Object v) {
+            try {
+                return (T) owner.received(v, "a future taken from queue '" + name + "' has lost its data: every "
+                        + "holder let it go");
+            } finally {
+                owner.released(v);
+            }
         }
 
         /** How many values it holds now (Dask's {@code qsize}). */
@@ -407,9 +476,12 @@ public final class Coordination {
             }
         }
 
-        /** Removes the queue and what it holds from the cluster. */
+        /** Removes the queue and what it holds from the cluster (futures in it let go of their data). */
         public void close() {
             try {
+                for (Object v = queue.poll(); v != null; v = queue.poll()) {
+                    owner.released(v);
+                }
                 queue.close();
             } catch (RuntimeException e) {
                 throw failed("remove queue '" + name + "'", e);
@@ -417,22 +489,51 @@ public final class Coordination {
         }
     }
 
-    /** A cluster-wide variable: one value at a time (null allowed), unset until set. */
+    /**
+     * A cluster-wide variable: one value at a time (null allowed), unset until set. A future set
+     * as its value keeps its data on the cluster until the variable is set again or deleted, even
+     * if its client lets go; a reader gets a future of its own client for the same data.
+     */
     public static final class Variable<T> {
+        private final Coordination owner;
         private final IgniteAtomicReference<Object[]> ref;
+        /** Setters take it, so that each replaced value's hold is let go exactly once. */
+        private final IgniteLock setting;
         private final String name;
 
-        private Variable(IgniteAtomicReference<Object[]> ref, String name) {
+        private Variable(Coordination owner, IgniteAtomicReference<Object[]> ref, IgniteLock setting, String name) {
+            this.owner = owner;
             this.ref = ref;
+            this.setting = setting;
             this.name = name;
         }
 
         /** Sets the value, replacing the one before. */
         public void set(T value) {
+            replace(new Object[] {handed(value, Claims.VARIABLE_HOLDER, name)}, "set variable '" + name + "'");
+        }
+
+        private void replace(Object[] now, String what) {
+            Object[] before;
             try {
-                ref.set(new Object[] {checkedValue(value, "Variable")});
+                if (!setting.tryLock(ClientCore.CONTROL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    throw new CoordinationException("could not " + what + ": another setter held it for "
+                            + ClientCore.CONTROL_TIMEOUT_MILLIS + " ms");
+                }
+                try {
+                    before = ref.get();
+                    ref.set(now);
+                } finally {
+                    setting.unlock();
+                }
             } catch (RuntimeException e) {
-                throw failed("set variable '" + name + "'", e);
+                if (now != null) {
+                    owner.released(now[0]);
+                }
+                throw failed(what, e);
+            }
+            if (before != null) {
+                owner.released(before[0]);
             }
         }
 
@@ -444,17 +545,35 @@ public final class Coordination {
          */
         @SuppressWarnings("unchecked")
         public T get(Duration timeout) throws TimeoutException, InterruptedException {
-            Object[][] seen = new Object[1][];
-            boolean set;
-            try {
-                set = await(() -> (seen[0] = ref.get()) != null, millis(timeout));
-            } catch (RuntimeException e) {
-                throw failed("read variable '" + name + "'", e);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (int attempt = 0; ; attempt++) {
+                Object[][] seen = new Object[1][];
+                boolean set;
+                try {
+                    set = await(() -> (seen[0] = ref.get()) != null,
+                            Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (RuntimeException e) {
+                    throw failed("read variable '" + name + "'", e);
+                }
+                if (!set) {
+                    throw new TimeoutException("variable '" + name + "' was not set within " + timeout);
+                }
+                try {
+                    return (T) owner.received(seen[0][0], "the future in variable '" + name + "' has lost its data: "
+                            + "the variable was set again or deleted while it was read");
+                } catch (CoordinationException replaced) {
+                    // Set again while read: the new value is there to read, unless this keeps happening.
+                    if (attempt >= 100 || sameHold(seen[0], ref.get())) {
+                        throw replaced;
+                    }
+                }
             }
-            if (!set) {
-                throw new TimeoutException("variable '" + name + "' was not set within " + timeout);
-            }
-            return (T) seen[0][0];
+        }
+
+        /** Whether {@code now} is still the value {@code seen} was (a handed one is known by its holder). */
+        private static boolean sameHold(Object[] seen, Object[] now) {
+            return now != null && seen[0] instanceof Datasets.Handed a && now[0] instanceof Datasets.Handed b
+                    && a.holder().equals(b.holder());
         }
 
         /** Whether it holds a value now. */
@@ -466,13 +585,9 @@ public final class Coordination {
             }
         }
 
-        /** Unsets it (Dask's {@code delete}). */
+        /** Unsets it (Dask's {@code delete}); a future it held lets go of its data. */
         public void delete() {
-            try {
-                ref.set(null);
-            } catch (RuntimeException e) {
-                throw failed("delete variable '" + name + "'", e);
-            }
+            replace(null, "delete variable '" + name + "'");
         }
     }
 

@@ -207,6 +207,12 @@ public final class Future<T> implements java.util.concurrent.Future<T>, DelayedS
         }
     }
 
+    /** The outcome of the current computation, waiting for it (a dataset records where the value is). */
+    KeyEntry.Resolution outcome() {
+        requireHeld();
+        return await(entry.done);
+    }
+
     /** What the task threw (or what failed the task it needed), waiting for the outcome; null if it succeeded. */
     public Throwable exception() {
         KeyEntry.Resolution r = await(entry.done);

@@ -17,6 +17,11 @@ final class FutureValue<T> implements Fn0<T> {
         this.future = future;
     }
 
+    /** The future this task stands for (null where it arrived by serialization). */
+    Future<T> future() {
+        return future;
+    }
+
     /** Checks that a graph computed on {@code client} may read this future. */
     void requireUsableBy(ClientCore client) {
         if (future.client() != client) {

@@ -1,6 +1,7 @@
 package io.kindling.client;
 
 import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.testing.Ops;
 import io.kindling.grid.internal.TaskEvents;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,6 +48,10 @@ class LeaseTest {
 
     /** Starts a client JVM ({@link LeaseHolder}) and waits until it holds its data. */
     private static Process holder(String mode, boolean work) throws Exception {
+        return holder(mode, work ? "work" : "hold");
+    }
+
+    private static Process holder(String mode, String what) throws Exception {
         String discovery = cluster.discoveryAddresses();
         String where = mode.equals("thin") ? cluster.thinClientAddress()
                 : discovery.substring(discovery.indexOf(':') + 1, discovery.indexOf(".."));
@@ -53,7 +59,7 @@ class LeaseTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
         command.addAll(List.of("-Dkindling.lease.millis=1500", "-cp", System.getProperty("java.class.path"),
-                LeaseHolder.class.getName(), mode, where, work ? "work" : "hold"));
+                LeaseHolder.class.getName(), mode, where, what));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
@@ -81,6 +87,38 @@ class LeaseTest {
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A client killed with {@code kill -9} after publishing: the reapers take what it held alone
+     * and keep what its dataset names, which another client then reads; unpublished, it goes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"thin", "thick"})
+    void killedPublisher_itsDatasetStays_untilUnpublished(String mode) throws Exception {
+        Process child = holder(mode, "publish");
+        try {
+            assertTrue(dataSize() >= 7, "the client's data is on the cluster: " + dataSize());
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            GridFixture.awaitCondition("the dead client's unpublished data to be reclaimed", () -> dataSize() == 3);
+            try (Client reader = Client.of(cluster)) {
+                List<Future<Integer>> data = reader.getDataset(LeaseHolder.DATASET);
+                assertEquals(List.of(11, 21, 31), reader.gather(reader.map(Ops::inc, data)),
+                        "tasks on the nodes read the published values");
+                reader.unpublish(LeaseHolder.DATASET);
+                assertEquals(6, dataSize(), "the reader still holds them (beside its own three results)");
+            }
+            GridFixture.awaitCondition("the values to go with their last holder", () -> dataSize() == 0);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+            try (Client c = Client.of(cluster)) {
+                if (c.listDatasets().contains(LeaseHolder.DATASET)) {
+                    c.unpublish(LeaseHolder.DATASET);
+                }
+            }
         }
     }
 

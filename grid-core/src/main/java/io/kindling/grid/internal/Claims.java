@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * Who holds data that is shared: a stored value that left the client that computed it (published
  * in a dataset, or fetched from one by another client) has an entry in the {@value #CACHE} cache,
  * under its storage name, listing its holders. A holder is a client (alive while its lease is) or
- * a dataset (alive until unpublished). The value stays while any holder is alive; whoever finds
+ * a named one: a dataset (alive until unpublished), a queue's item (until taken), a variable's
+ * value (until replaced or deleted). The value stays while any holder is alive; whoever finds
  * the last one gone removes the entry (compare-and-set on the whole list, so that a holder added
  * at the same moment either lands first and keeps the value, or finds the entry gone and fails)
  * and then the value.
@@ -39,6 +40,10 @@ public final class Claims {
     public static final String DATASETS = "kindling-datasets";
     /** The prefix of a dataset's holder id; the rest names one publication of it. */
     public static final String DATASET_HOLDER = "dataset:";
+    /** The prefix of the holder id of a queue's item that is a future. */
+    public static final String QUEUE_HOLDER = "queue:";
+    /** The prefix of the holder id of a variable's value that is a future. */
+    public static final String VARIABLE_HOLDER = "variable:";
     /** Few partitions: these caches hold a handful of small entries, and a partition costs pages on every node. */
     public static final int PARTITIONS = 32;
 
@@ -79,15 +84,19 @@ public final class Claims {
         return String.join(" ", new TreeSet<>(holders));
     }
 
-    public static boolean isDataset(String holder) {
-        return holder.startsWith(DATASET_HOLDER);
+    /**
+     * Whether {@code holder} is a named one (a dataset, a queue's item, a variable's value), alive
+     * until let go explicitly; otherwise it is a client (whose ids have no colon), alive while its lease is.
+     */
+    public static boolean isNamed(String holder) {
+        return holder.indexOf(':') >= 0;
     }
 
     /** The holders of {@code holders} that are alive, given the clients among them that hold a lease. */
     public static Set<String> alive(Set<String> holders, Set<String> leased) {
         Set<String> out = new TreeSet<>();
         for (String h : holders) {
-            if (isDataset(h) || leased.contains(h)) {
+            if (isNamed(h) || leased.contains(h)) {
                 out.add(h);
             }
         }
@@ -98,7 +107,7 @@ public final class Claims {
     public static Set<String> clients(Collection<String> holders) {
         Set<String> out = new HashSet<>();
         for (String h : holders) {
-            if (!isDataset(h)) {
+            if (!isNamed(h)) {
                 out.add(h);
             }
         }

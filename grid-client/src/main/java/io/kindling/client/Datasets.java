@@ -1,0 +1,499 @@
+package io.kindling.client;
+
+import io.kindling.Delayed;
+import io.kindling.graph.Key;
+import io.kindling.graph.Task;
+import io.kindling.grid.internal.Claims;
+import io.kindling.grid.internal.KindlingGrid;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Named datasets, as Dask's {@code publish_dataset}: a client publishes futures (or a value that
+ * holds them: a list, a map, a persisted {@link Delayed}) under a name, and any client of the
+ * cluster fetches them, for as long as the name stands, even after the publisher is gone.
+ *
+ * <p>No scheduler process keeps the references: the record of a dataset is an entry of the
+ * {@value Claims#DATASETS} table (what was published, with each future's key and where its value
+ * is), and each value it names has a holder list in {@value Claims#CACHE} ({@link Claims}) that
+ * names the dataset and every client that fetched it. A value goes when its last holder does:
+ * the dataset when unpublished, a client when it releases the value, closes, or its lease runs
+ * out (the servers' reaper then finds the value without a live holder). Each change of a holder
+ * list is a compare-and-set of the whole list, so a fetch that meets an unpublish either claims
+ * the value before the list is dropped (and keeps it) or finds the list gone and fails: no client
+ * is left with a future to a value that was deleted.
+ */
+final class Datasets {
+    /** Compare-and-set rounds on one holder list before giving up (each loses only to another change). */
+    private static final int CAS_ATTEMPTS = 1_000;
+
+    private final ClientCore core;
+    /** The storages this client holds through a holder list: its own that it published, others' it fetched. */
+    private final Set<String> shared = ConcurrentHashMap.newKeySet();
+
+    Datasets(ClientCore core) {
+        this.core = core;
+    }
+
+    /**
+     * Where one handed future's value is. A class, not a record: Ignite's marshaller, which
+     * carries it in queues and variables, cannot write records.
+     */
+    static final class Item implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Key key;
+        private final String cache;
+        private final String storage;
+        private final int partition;
+        private final String node;
+        private final long nbytes;
+        private final int replicas;
+        private final boolean inline;
+        private final Object value;
+
+        Item(Key key, String cache, String storage, int partition, String node, long nbytes, int replicas,
+                boolean inline, Object value) {
+            this.key = key;
+            this.cache = cache;
+            this.storage = storage;
+            this.partition = partition;
+            this.node = node;
+            this.nbytes = nbytes;
+            this.replicas = replicas;
+            this.inline = inline;
+            this.value = value;
+        }
+
+        Key key() {
+            return key;
+        }
+
+        String storage() {
+            return storage;
+        }
+
+        Location location() {
+            return new Location(cache, storage, partition);
+        }
+    }
+
+    /** A dataset as the table keeps it: its holder id, the published value with its futures left out, and their items. */
+    record Record(String holder, byte[] shape, List<Item> items) implements Serializable {
+    }
+
+    // ------------------------------------------------------------------ the calls
+
+    void publish(String name, Object value, boolean replace) {
+        checkName(name, "publish");
+        List<Future<?>> futures = new ArrayList<>();
+        byte[] shape = writeShape(name, value, futures);
+        String holder = holder(Claims.DATASET_HOLDER, name);
+        List<Item> claimed = new ArrayList<>();
+        try {
+            for (Future<?> f : futures) {
+                claimed.add(hand(f, holder, "cannot publish '" + name + "'").item());
+            }
+            byte[] bytes = toBytes(new Record(holder, shape, claimed));
+            SharedTable<byte[]> records = core.backend.table(Claims.DATASETS);
+            if (replace) {
+                byte[] old = records.getAndPut(name, bytes);
+                if (old != null) {
+                    Record replaced = read(old);
+                    drop(replaced.holder(), replaced.items());
+                }
+            } else if (!records.putIfAbsent(name, bytes)) {
+                throw new DatasetException("a dataset named '" + name + "' exists already: unpublish it first, or "
+                        + "replace it on purpose with publish(name, value, true)");
+            }
+        } catch (RuntimeException e) {
+            try {
+                drop(holder, claimed);
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    Object get(String name) {
+        checkName(name, "getDataset");
+        byte[] bytes = core.backend.<byte[]>table(Claims.DATASETS).get(name);
+        if (bytes == null) {
+            throw notFound(name);
+        }
+        Record record = read(bytes);
+        List<Future<?>> adopted = new ArrayList<>(record.items().size());
+        try {
+            for (Item i : record.items()) {
+                adopted.add(adopt(i, "the value of '" + i.key() + "' in dataset '" + name + "' is gone: the dataset "
+                        + "was unpublished or replaced while it was fetched; fetch it again"));
+            }
+            Object value = readShape(record.shape(), adopted);
+            core.pump();
+            return value;
+        } catch (RuntimeException e) {
+            adopted.forEach(Future::release);
+            throw e;
+        }
+    }
+
+    void unpublish(String name) {
+        checkName(name, "unpublish");
+        byte[] bytes = core.backend.<byte[]>table(Claims.DATASETS).getAndRemove(name);
+        if (bytes == null) {
+            throw notFound(name);
+        }
+        Record record = read(bytes);
+        drop(record.holder(), record.items());
+    }
+
+    List<String> names() {
+        return core.backend.table(Claims.DATASETS).keys();
+    }
+
+    boolean exists(String name) {
+        checkName(name, "getDataset");
+        return core.backend.table(Claims.DATASETS).get(name) != null;
+    }
+
+    // ------------------------------------------------------------------ releasing shared values
+
+    /**
+     * Of {@code all} (locations this client let go of), those it may delete at once: the ones it
+     * holds through a holder list are taken out, and go to {@code claimed} to be released through
+     * it ({@link #releaseClaims}).
+     */
+    List<Location> privateOnly(List<Location> all, List<Location> claimed) {
+        if (shared.isEmpty()) {
+            return all;
+        }
+        List<Location> out = new ArrayList<>(all.size());
+        for (Location l : all) {
+            if (shared.remove(l.storage())) {
+                claimed.add(l);
+            } else {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Gives up this client's hold on {@code locations}, deleting those nobody else holds; returns how many it deleted. */
+    int releaseClaims(List<Location> locations, long timeoutMillis) {
+        List<Location> delete = new ArrayList<>();
+        for (Location l : locations) {
+            if (unclaim(l.storage(), core.clientId)) {
+                delete.add(l);
+            }
+        }
+        if (!delete.isEmpty()) {
+            core.backend.removeAll(delete, timeoutMillis);
+        }
+        return delete.size();
+    }
+
+    // ------------------------------------------------------------------ holder lists
+
+    /**
+     * Adds {@code holders} to the holder list of {@code storage}; with {@code create}, starts the
+     * list if there is none. Returns false if there is none and {@code create} is false: the value
+     * is gone, or going.
+     */
+    private boolean claim(String storage, Set<String> holders, boolean create) {
+        SharedTable<String> claims = core.backend.table(Claims.CACHE);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            String list = claims.get(storage);
+            if (list == null) {
+                if (!create) {
+                    return false;
+                }
+                if (claims.putIfAbsent(storage, Claims.list(holders))) {
+                    return true;
+                }
+                continue;
+            }
+            Set<String> now = Claims.holders(list);
+            if (now.containsAll(holders)) {
+                return true;
+            }
+            now.addAll(holders);
+            if (claims.replace(storage, list, Claims.list(now))) {
+                return true;
+            }
+        }
+        throw contended(storage);
+    }
+
+    /**
+     * Takes {@code holder} (and holders that died) off the holder list of {@code storage}; returns
+     * true if no live holder is left, the list then removed and the value the caller's to delete.
+     */
+    private boolean unclaim(String storage, String holder) {
+        SharedTable<String> claims = core.backend.table(Claims.CACHE);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            String list = claims.get(storage);
+            if (list == null) {
+                return false;
+            }
+            Set<String> rest = Claims.holders(list);
+            rest.remove(holder);
+            Set<String> alive = Claims.alive(rest, core.backend.leased(Claims.clients(rest)));
+            if (alive.isEmpty() ? claims.remove(storage, list) : claims.replace(storage, list, Claims.list(alive))) {
+                return alive.isEmpty();
+            }
+        }
+        throw contended(storage);
+    }
+
+    private static ClusterUnavailableException contended(String storage) {
+        return new ClusterUnavailableException("the holders of '" + storage + "' changed " + CAS_ATTEMPTS
+                + " times while this client tried to update them: too many clients fetch or release it at once; "
+                + "try again", null);
+    }
+
+    /** A new holder id of the named kind ({@link Claims#DATASET_HOLDER} and the like) for one hold under {@code name}. */
+    static String holder(String kind, String name) {
+        return kind + name + ":" + Long.toHexString(io.kindling.graph.internal.Tokens.unique());
+    }
+
+    /**
+     * A future's value held by a named holder (a dataset, a queue's item, a variable's value), as
+     * it travels; a class for Ignite's marshaller, as {@link Item} is.
+     */
+    static final class Handed implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Item item;
+        private final String holder;
+
+        Handed(Item item, String holder) {
+            this.item = item;
+            this.holder = holder;
+        }
+
+        Item item() {
+            return item;
+        }
+
+        String holder() {
+            return holder;
+        }
+    }
+
+    /**
+     * Waits for {@code f} to finish and makes {@code holder} a holder of its value, beside this
+     * client; {@code what} begins the message of what goes wrong.
+     */
+    Handed hand(Future<?> f, String holder, String what) {
+        Item i = item(what, f);
+        boolean own = core.clientId.equals(KindlingGrid.clientOf(i.storage()));
+        if (!claim(i.storage(), Set.of(core.clientId, holder), own)) {
+            throw new DatasetException(what + ": the value of '" + i.key() + "' is no longer on the cluster (its "
+                    + "dataset was unpublished, or every holder let it go)");
+        }
+        shared.add(i.storage());
+        return new Handed(i, holder);
+    }
+
+    /** Releases what {@code holder} held: values whose last holder it was are deleted. */
+    void drop(String holder, List<Item> items) {
+        Set<String> done = new java.util.HashSet<>();
+        List<Location> delete = new ArrayList<>();
+        for (Item i : items) {
+            if (done.add(i.storage()) && unclaim(i.storage(), holder)) {
+                delete.add(i.location());
+            }
+        }
+        if (!delete.isEmpty()) {
+            core.backend.removeAll(delete, ClientCore.CONTROL_TIMEOUT_MILLIS);
+        }
+    }
+
+    // ------------------------------------------------------------------ futures in and out
+
+    private Item item(String what, Future<?> f) {
+        if (f.client() != core) {
+            throw new DatasetException(what + ": the future of '" + f.key() + "' belongs to another client; hand it "
+                    + "on from that client");
+        }
+        if (f.released()) {
+            throw new DatasetException(what + ": the future of '" + f.key() + "' was released");
+        }
+        KeyEntry.Resolution r = f.outcome();
+        if (!r.finished()) {
+            throw new DatasetException(what + ": '" + f.key() + "' is " + f.status()
+                    + ", not finished; a dataset names values on the cluster (publish finished futures, or call "
+                    + "retry first)", r.error());
+        }
+        return new Item(f.key(), r.cache(), r.storage(), r.partition(), r.node(), f.entry().nbytes,
+                f.entry().replicas, r.inline(), r.inline() ? r.value() : null);
+    }
+
+    /**
+     * A future of this client for a handed item: its own if it has the key's value, or one holding
+     * the item's; {@code gone} is the message if the item's value is gone.
+     */
+    Future<?> adopt(Item i, String gone) {
+        synchronized (core.state) {
+            KeyEntry own = core.state.get(i.key());
+            if (own != null && own.state == KeyEntry.State.MEMORY) {
+                core.state.hold(own);
+                return core.future(own);
+            }
+        }
+        if (!claim(i.storage(), Set.of(core.clientId), false)) {
+            throw new DatasetException(gone);
+        }
+        shared.add(i.storage());
+        KeyEntry e;
+        synchronized (core.state) {
+            e = core.state.addData(i.key, i.cache, i.storage, i.partition, i.node, i.nbytes, i.inline, i.value,
+                    i.replicas, null);
+            core.state.hold(e);
+        }
+        if (!ClientState.uses(e, i.storage()) && shared.remove(i.storage())) {
+            releaseClaims(List.of(i.location()), ClientCore.CONTROL_TIMEOUT_MILLIS);
+        }
+        return core.future(e);
+    }
+
+    private DatasetException notFound(String name) {
+        List<String> names = names();
+        return new DatasetException("no dataset named '" + name + "' on this cluster"
+                + (names.isEmpty() ? " (it has none)" : "; it has " + names) + ": publish one with client.publish(name, "
+                + "futures), or check the name");
+    }
+
+    private static void checkName(String name, String call) {
+        if (name == null || name.isBlank()) {
+            throw new DatasetException(call + " needs a dataset name that is neither null nor blank");
+        }
+    }
+
+    // ------------------------------------------------------------------ the published value
+
+    /** Where the published value had a future (or a persisted Delayed's task reading one): the future's index. */
+    private record Slot(int index, boolean asTask) implements Serializable {
+    }
+
+    /** A {@link Delayed} in a published value (not serializable itself): its task and dependencies. */
+    private record DelayedForm(Task task, List<Delayed<?>> dependencies) implements Serializable {
+    }
+
+    private static byte[] writeShape(String name, Object value, List<Future<?>> futures) {
+        Map<Future<?>, Integer> index = new IdentityHashMap<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+            {
+                enableReplaceObject(true);
+            }
+
+            @Override
+            protected Object replaceObject(Object o) {
+                if (o instanceof Future<?> f) {
+                    return new Slot(slot(f), false);
+                }
+                if (o instanceof FutureValue<?> v && v.future() != null) {
+                    return new Slot(slot(v.future()), true);
+                }
+                if (o instanceof Delayed<?> d) {
+                    return new DelayedForm(d.task(), d.dependencies());
+                }
+                return o;
+            }
+
+            private int slot(Future<?> f) {
+                return index.computeIfAbsent(f, x -> {
+                    futures.add(x);
+                    return futures.size() - 1;
+                });
+            }
+        }) {
+            out.writeObject(value);
+        } catch (NotSerializableException e) {
+            throw new DatasetException("cannot publish '" + name + "': it holds an object of class " + e.getMessage()
+                    + ", which is not Serializable; publish futures, collections of them, persisted Delayed values "
+                    + "and Serializable values", e);
+        } catch (IOException e) {
+            throw new DatasetException("cannot publish '" + name + "': " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object readShape(byte[] shape, List<Future<?>> futures) {
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(shape)) {
+            {
+                enableResolveObject(true);
+            }
+
+            @Override
+            protected Object resolveObject(Object o) {
+                if (o instanceof Slot s) {
+                    Future<?> f = futures.get(s.index());
+                    return s.asTask() ? new FutureValue<>(f) : f;
+                }
+                if (o instanceof DelayedForm d) {
+                    return Delayed.ofTask(d.task(), d.dependencies());
+                }
+                return o;
+            }
+        }) {
+            return in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new DatasetException("cannot read a dataset: " + e + " (is every class it holds on this client's "
+                    + "class path?)", e);
+        }
+    }
+
+    private static byte[] toBytes(Record record) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(record);
+        } catch (IOException e) {
+            throw new DatasetException("cannot write a dataset's record: " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Record read(byte[] bytes) {
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes))) {
+            return (Record) in.readObject();
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            throw new DatasetException("cannot read a dataset's record: " + e + " (was it written by another version "
+                    + "of Kindling?)", e);
+        }
+    }
+
+    /** Reads classes through this thread's context class loader first, as an application server expects. */
+    private static class Input extends ObjectInputStream {
+        Input(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (loader != null) {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    // fall back to the default resolution
+                }
+            }
+            return super.resolveClass(desc);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.kindling.client;
+
+import io.kindling.Delayed;
+import io.kindling.grid.internal.KindlingGrid;
+import org.apache.ignite.cache.CachePeekMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.kindling.Delayed.delayed;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Datasets (Dask's {@code publish_dataset}): futures published by one client are fetched by
+ * another, thick or thin, as futures of its own for the same data (not computed again); the data
+ * outlives its publisher while the name stands, and outlives the name while a client holds what it
+ * fetched; it goes when the last holder does; a taken name is an error unless replaced on
+ * purpose; a fetch racing an unpublish either gets the data or a clear error, and leaks nothing.
+ */
+@Timeout(300)
+class DatasetsTest {
+    private static LocalCluster cluster;
+    /** A client per test, closed after it (its deletions done), so that each test counts stored values alone. */
+    private Client owner;
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalCluster.builder().nodes(2).threads(2).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        owner = Client.of(cluster);
+    }
+
+    @AfterEach
+    void close() {
+        owner.close();
+    }
+
+    private static long stored() {
+        return KindlingGrid.dataCache(cluster.ignite()).sizeLong(CachePeekMode.PRIMARY);
+    }
+
+    /** A different value on every run: a task run twice would show. */
+    public static double random(int seed) {
+        return seed + ThreadLocalRandom.current().nextDouble();
+    }
+
+    public static double plusOne(double x) {
+        return x + 1;
+    }
+
+    public static int fail(int x) {
+        throw new IllegalStateException("no " + x);
+    }
+
+    @Test
+    void anotherClientGetsTheSameData_asFuturesOfItsOwn_andNothingRunsAgain() {
+        List<Future<Double>> made = owner.pure(false).map(DatasetsTest::random, List.of(1, 2, 3));
+        List<Double> values = owner.gather(made);
+        owner.publish("same-data", Map.of("made", made, "label", "three randoms"));
+        try (Client other = Client.of(cluster); Client thin = Client.connect(cluster.thinClientAddress())) {
+            for (Client c : List.of(other, thin)) {
+                Map<String, Object> got = c.getDataset("same-data");
+                assertEquals("three randoms", got.get("label"));
+                @SuppressWarnings("unchecked")
+                List<Future<Double>> theirs = (List<Future<Double>>) got.get("made");
+                assertEquals(values, c.gather(theirs), "the fetched futures read the published values");
+                assertEquals(made.get(0).key(), theirs.get(0).key());
+                assertNotSame(made.get(0), theirs.get(0));
+                // a task of the other client reads the value where it is
+                assertEquals(values.get(1) + 1, c.submit(DatasetsTest::plusOne, theirs.get(1)).result());
+            }
+            assertTrue(other.listDatasets().contains("same-data"), other.listDatasets().toString());
+        } finally {
+            owner.unpublish("same-data");
+        }
+        assertEquals(values, owner.gather(made), "the publisher's own futures still hold the data");
+    }
+
+    /** Too large for a future to carry inline (64 KiB): reading it reads the cluster. */
+    public static double[] big(int seed) {
+        double[] out = new double[10_000];
+        java.util.Arrays.fill(out, random(seed));
+        return out;
+    }
+
+    @Test
+    void theDataOutlivesItsPublisher_thenTheName_andGoesWithTheLastHolder() {
+        long before = stored();
+        List<double[]> values;
+        try (Client publisher = Client.of(cluster)) {
+            List<Future<double[]>> made = publisher.pure(false).map(DatasetsTest::big, List.of(4, 5));
+            values = publisher.gather(made);
+            publisher.publish("outlives", made);
+        }
+        assertEquals(before + 2, stored(), "the published values stayed when their client closed");
+        try (Client reader = Client.of(cluster)) {
+            List<Future<double[]>> fetched = reader.getDataset("outlives");
+            assertArrayEquals(values.get(0), fetched.get(0).result());
+            reader.unpublish("outlives");
+            assertFalse(reader.listDatasets().contains("outlives"));
+            assertArrayEquals(values.get(1), fetched.get(1).result(), "a fetched future holds its data after the name is gone");
+            fetched.forEach(Future::release);
+            GridFixture.awaitCondition("the last holder's release to delete the data", () -> stored() == before);
+        }
+    }
+
+    @Test
+    void unpublishedWhileNobodyHoldsIt_theDataGoes() {
+        long before = stored();
+        try (Client publisher = Client.of(cluster)) {
+            publisher.publish("short-lived", publisher.scatter(List.of(7, 8, 9)));
+        }
+        assertEquals(before + 3, stored());
+        owner.unpublish("short-lived");
+        assertEquals(before, stored(), "unpublish deleted the values nobody held");
+    }
+
+    @Test
+    void aTakenName_isAnError_unlessReplacedOnPurpose() {
+        Future<Integer> first = owner.scatter(1);
+        owner.publish("taken", first);
+        try {
+            DatasetException e = assertThrows(DatasetException.class, () -> owner.publish("taken", owner.scatter(2)));
+            assertTrue(e.getMessage().contains("'taken' exists already") && e.getMessage().contains("publish(name, value, true)"),
+                    e.getMessage());
+            owner.publish("taken", owner.scatter(3), true);
+            try (Client other = Client.of(cluster)) {
+                Future<Integer> got = other.getDataset("taken");
+                assertEquals(3, got.result());
+            }
+        } finally {
+            owner.unpublish("taken");
+        }
+        assertEquals(1, first.result(), "replacing a dataset leaves the publisher's futures alone");
+    }
+
+    @Test
+    void missingNames_andUnfinishedFutures_getClearErrors() {
+        DatasetException missing = assertThrows(DatasetException.class, () -> owner.getDataset("no-such-dataset"));
+        assertTrue(missing.getMessage().contains("no dataset named 'no-such-dataset'"), missing.getMessage());
+        assertEquals("fallback", owner.getDataset("no-such-dataset", "fallback"));
+        assertThrows(DatasetException.class, () -> owner.unpublish("no-such-dataset"));
+        assertThrows(DatasetException.class, () -> owner.publish(" ", owner.scatter(1)));
+
+        Future<Integer> erred = owner.submit(DatasetsTest::fail, 1);
+        DatasetException notFinished = assertThrows(DatasetException.class, () -> owner.publish("erred", erred));
+        assertTrue(notFinished.getMessage().contains("not finished"), notFinished.getMessage());
+        assertFalse(owner.listDatasets().contains("erred"));
+
+        DatasetException notSerializable = assertThrows(DatasetException.class,
+                () -> owner.publish("odd", List.of(new Object())));
+        assertTrue(notSerializable.getMessage().contains("java.lang.Object"), notSerializable.getMessage());
+    }
+
+    @Test
+    void aPersistedDelayed_isPublishedAndBuiltOnByAnotherClient() {
+        Delayed<Double> persisted = owner.persist(delayed(DatasetsTest::random, 10));
+        double value = owner.compute(persisted).result();
+        owner.publish("persisted", persisted);
+        try (Client other = Client.of(cluster)) {
+            Delayed<Double> got = other.getDataset("persisted");
+            assertEquals(value, other.compute(got).result(), "the same value, not computed again");
+            assertEquals(value + 1, other.compute(delayed(DatasetsTest::plusOne, got)).result());
+        } finally {
+            owner.unpublish("persisted");
+        }
+    }
+
+    /**
+     * Publish, fetch and unpublish race, round after round: every fetch either reads the values
+     * or says the dataset was unpublished, and once every client lets go nothing is left behind.
+     */
+    @Test
+    void fetchRacingUnpublish_neverLeavesAReferenceToDeletedData_norLeaksAny() throws Exception {
+        long before = stored();
+        int fetched = 0;
+        int refused = 0;
+        try (Client reader = Client.of(cluster); Client remover = Client.connect(cluster.thinClientAddress())) {
+            for (int round = 0; round < 20; round++) {
+                try (Client publisher = Client.of(cluster)) {
+                    publisher.publish("raced", publisher.submit(DatasetsTest::big, round));
+                }
+                CountDownLatch go = new CountDownLatch(1);
+                AtomicReference<Throwable> removal = new AtomicReference<>();
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                        remover.unpublish("raced");
+                    } catch (Throwable e) {
+                        removal.set(e);
+                    }
+                });
+                t.start();
+                go.countDown();
+                try {
+                    Future<double[]> got = reader.getDataset("raced");
+                    assertEquals(round, (int) got.result()[0], "round " + round);
+                    got.release();
+                    fetched++;
+                } catch (DatasetException e) {
+                    assertTrue(e.getMessage().contains("'raced'"), e.getMessage());
+                    refused++;
+                }
+                t.join(60_000);
+                assertFalse(t.isAlive());
+                assertEquals(null, removal.get());
+            }
+        }
+        assertEquals(20, fetched + refused);
+        GridFixture.awaitCondition("every raced value to be deleted", () -> stored() == before);
+        List<String> left = new ArrayList<>(owner.listDatasets());
+        assertFalse(left.contains("raced"), left.toString());
+    }
+}
