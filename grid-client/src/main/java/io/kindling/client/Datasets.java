@@ -130,12 +130,7 @@ final class Datasets {
     }
 
     Object get(String name) {
-        checkName(name, "getDataset");
-        byte[] bytes = core.backend.<byte[]>table(Claims.DATASETS).get(name);
-        if (bytes == null) {
-            throw notFound(name);
-        }
-        Record record = read(bytes);
+        Record record = record(name, "getDataset", false);
         List<Future<?>> adopted = new ArrayList<>(record.items().size());
         try {
             for (Item i : record.items()) {
@@ -152,13 +147,19 @@ final class Datasets {
     }
 
     void unpublish(String name) {
-        checkName(name, "unpublish");
-        byte[] bytes = core.backend.<byte[]>table(Claims.DATASETS).getAndRemove(name);
+        Record record = record(name, "unpublish", true);
+        drop(record.holder(), record.items());
+    }
+
+    /** The record of dataset {@code name} for {@code call}, taken out of the table with {@code remove}. */
+    private Record record(String name, String call, boolean remove) {
+        checkName(name, call);
+        SharedTable<byte[]> records = core.backend.table(Claims.DATASETS);
+        byte[] bytes = remove ? records.getAndRemove(name) : records.get(name);
         if (bytes == null) {
             throw notFound(name);
         }
-        Record record = read(bytes);
-        drop(record.holder(), record.items());
+        return read(bytes);
     }
 
     List<String> names() {

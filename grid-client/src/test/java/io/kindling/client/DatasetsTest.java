@@ -7,9 +7,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * outlives its publisher while the name stands, and outlives the name while a client holds what it
  * fetched; it goes when the last holder does; a taken name is an error unless replaced on
  * purpose; a fetch racing an unpublish either gets the data or a clear error, and leaks nothing.
+ * Futures also go from client to client through queues and variables ({@link ThroughQueuesAndVariables}).
  */
 @Timeout(300)
 class DatasetsTest {
+    private static final Duration BOUND = Duration.ofSeconds(60);
     private static LocalCluster cluster;
     /** A client per test, closed after it (its deletions done), so that each test counts stored values alone. */
     private Client owner;
@@ -104,8 +108,18 @@ class DatasetsTest {
     /** Too large for a future to carry inline (64 KiB): reading it reads the cluster. */
     public static double[] big(int seed) {
         double[] out = new double[10_000];
-        java.util.Arrays.fill(out, random(seed));
+        java.util.Arrays.fill(out, seed);
         return out;
+    }
+
+    public static double first(double[] values) {
+        return values[0];
+    }
+
+    /** A task that takes a future out of the queue and reads it on its node's client. */
+    public static double takeInTask(String queue) throws Exception {
+        Future<double[]> f = Coordination.here().<Future<double[]>>queue(queue).get(BOUND);
+        return f.result(BOUND)[0] + 1;
     }
 
     @Test
@@ -235,5 +249,95 @@ class DatasetsTest {
         GridFixture.awaitCondition("every raced value to be deleted", () -> stored() == before);
         List<String> left = new ArrayList<>(owner.listDatasets());
         assertFalse(left.contains("raced"), left.toString());
+    }
+
+    /**
+     * Futures handed from client to client through a queue or a variable, as Dask's are: the
+     * taker gets a future of its own for the same data, which stays while the queue or variable
+     * holds it (after its client let go) and goes with the last holder; a task takes one out too.
+     */
+    @Nested
+    class ThroughQueuesAndVariables {
+        private Client giver;
+        private Client taker;
+
+        @BeforeEach
+        void openTaker() {
+            giver = owner;
+            taker = Client.of(cluster);
+        }
+
+        @AfterEach
+        void closeTaker() {
+            taker.close();
+        }
+
+        @Test
+        void aFutureThroughAQueue_outlivesItsGiver_andGoesWithItsTaker() throws Exception {
+            long before = stored();
+            Client giver = Client.of(cluster);
+            Coordination.Queue<Future<double[]>> q = giver.queue("handoff", 0);
+            Future<double[]> given = giver.submit(DatasetsTest::big, 3);
+            q.put(given);
+            giver.close();
+            assertEquals(before + 1, stored(), "the queue holds the value after its client closed");
+
+            Future<double[]> taken = taker.<Future<double[]>>queue("handoff", 0).get(BOUND);
+            assertNotSame(given, taken);
+            assertEquals(given.key(), taken.key());
+            assertArrayEquals(big(3), taken.result());
+            Future<Double> read = taker.submit(DatasetsTest::first, taken);
+            assertEquals(3.0, read.result(), "a task reads it where it is");
+            taken.release();
+            GridFixture.awaitCondition("the value to go with its last holder (the task's result stays)",
+                    () -> stored() == before + 1);
+            read.release();
+        }
+
+        @Test
+        void aFutureInAVariable_staysUntilTheVariableIsSetAgain() throws Exception {
+            long before = stored();
+            Coordination.Variable<Object> v = giver.variable("handoff");
+            Future<double[]> given = giver.submit(DatasetsTest::big, 4);
+            v.set(given);
+            given.release();
+            assertEquals(before + 1, stored(), "the variable holds the value its client released");
+
+            @SuppressWarnings("unchecked")
+            Future<double[]> read = (Future<double[]>) taker.variable("handoff").get(BOUND);
+            assertArrayEquals(big(4), read.result());
+            taker.variable("handoff").set(5);
+            assertEquals(before + 1, stored(), "the reader still holds it");
+            read.release();
+            GridFixture.awaitCondition("the value to go once nobody holds it", () -> stored() == before);
+            assertEquals(5, taker.variable("handoff").get(BOUND));
+            v.delete();
+        }
+
+        @Test
+        void aTaskTakesAFutureOutOfAQueue_andReadsIt() {
+            giver.queue("to-a-task", 0).put(giver.submit(DatasetsTest::big, 6));
+            assertEquals(7.0, taker.submit(DatasetsTest::takeInTask, "to-a-task").result());
+        }
+
+        @Test
+        void closingAQueue_letsGoOfTheFuturesInIt() {
+            long before = stored();
+            Coordination.Queue<Future<double[]>> q = giver.queue("closed-with-futures", 0);
+            Future<double[]> a = giver.submit(DatasetsTest::big, 7);
+            q.put(a);
+            a.release();
+            assertEquals(before + 1, stored(), "the queue holds the value its client released");
+            q.close();
+            GridFixture.awaitCondition("closing the queue to delete the value nobody else held", () -> stored() == before);
+        }
+
+        @Test
+        void anErredFuture_isRefusedWithTheReason() {
+            Future<Integer> erred = giver.submit(DatasetsTest::fail, 1);
+            CoordinationException e = assertThrows(CoordinationException.class, () -> giver.queue("erred", 0).put(erred));
+            assertTrue(e.getMessage().contains("queue 'erred'") && e.getMessage().contains("not finished"), e.getMessage());
+            assertEquals(0, giver.queue("erred", 0).size());
+        }
     }
 }

@@ -68,8 +68,8 @@ final class GridFixture implements BeforeAllCallback, AfterEachCallback, AfterAl
         client = null;
         cluster.close();
         cluster = null;
-        List<String> left = new ArrayList<>();
-        awaitCondition("every node and client thread to stop", () -> {
+        List<String> left = new java.util.concurrent.CopyOnWriteArrayList<>();
+        awaitCondition(() -> "every node and client thread to stop; still there: " + left, () -> {
             left.clear();
             Ignition.allGrids().forEach(g -> left.add("node " + g.name()));
             for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -84,10 +84,15 @@ final class GridFixture implements BeforeAllCallback, AfterEachCallback, AfterAl
 
     /** Waits until {@code condition} holds, failing after 20 s with what was awaited. */
     static void awaitCondition(String what, BooleanSupplier condition) {
+        awaitCondition(() -> what, condition);
+    }
+
+    /** As {@link #awaitCondition(String, BooleanSupplier)}, describing what was awaited when it fails. */
+    static void awaitCondition(java.util.function.Supplier<String> what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what.get());
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
