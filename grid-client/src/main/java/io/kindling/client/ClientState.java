@@ -200,6 +200,7 @@ final class ClientState {
         e.inline = inline;
         e.value = inline ? value : null;
         e.replicas = replicas;
+        e.handedIn = false;
         e.error = null;
         e.erredKey = null;
         freshDone(e);
@@ -584,9 +585,12 @@ final class ClientState {
                         : " no longer has " + (e.replicas == 0 ? "its only copy" : "any of its copies")
                                 + " (the node is leaving, or lost it)";
                 lose(e, new LostDataException(e.key, e.node, "the value of '" + e.key + "' is lost: node " + e.node
-                        + how + ". It was scattered, so it cannot be computed again; "
+                        + how + (e.handedIn ? ". It came from another client (a dataset, queue or variable), so this "
+                        + "client cannot compute it again; to keep copies on other nodes, make it with replicas "
+                        + "before handing it on: client.replicas(" + (e.replicas + 1) + ").submit(...)"
+                        : ". It was scattered, so it cannot be computed again; "
                         + "scatter it with replicas to keep copies on other nodes: client.replicas("
-                        + (e.replicas + 1) + ").scatter(...)"));
+                        + (e.replicas + 1) + ").scatter(...)")));
             } else if (e.needed()) {
                 compute(e, false);
             } else {

@@ -363,6 +363,9 @@ final class Datasets {
         synchronized (core.state) {
             e = core.state.addData(i.key, i.cache, i.storage, i.partition, i.node, i.nbytes, i.inline, i.value,
                     i.replicas, null);
+            if (ClientState.uses(e, i.storage)) {
+                e.handedIn = true;
+            }
             core.state.hold(e);
         }
         if (!ClientState.uses(e, i.storage()) && shared.remove(i.storage())) {

@@ -91,6 +91,8 @@ final class KeyEntry {
     boolean stopOrdered;
     /** Held until it is done, whoever else lets go ({@code fireAndForget}). */
     boolean fireAndForget;
+    /** Its value came from another client (a dataset, a queue, a variable): this client has no lineage for it. */
+    boolean handedIn;
     /** Times the task's node found an input missing, or failed to take the batch, in a row. */
     int setbacks;
 

@@ -28,6 +28,12 @@ final class NodeClients {
                 Ignition.addListener(NodeClients::stateChanged);
                 listening = true;
             }
+            // Ignite sets the state before it tells the listeners, which wait for this lock: a
+            // client made here is either closed by them or not made at all, never left running.
+            if (Ignition.state(node.name()) != IgniteState.STARTED) {
+                throw new io.kindling.KindlingException("node " + node.name() + " is stopping: a task cannot open a "
+                        + "client on it now (Client.current() works while the node runs)");
+            }
             c = Client.ofNode(node);
             CLIENTS.put(node, c);
             return c;
