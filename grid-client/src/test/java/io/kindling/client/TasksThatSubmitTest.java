@@ -3,10 +3,9 @@ package io.kindling.client;
 import io.kindling.Delayed;
 import io.kindling.KindlingException;
 import io.kindling.scheduler.Scheduler;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -30,24 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(300)
 class TasksThatSubmitTest {
     private static final Duration BOUND = Duration.ofSeconds(120);
-    private static LocalCluster cluster;
-    private static Client client;
-
-    @BeforeAll
-    static void start() {
-        cluster = LocalCluster.builder().nodes(2).threads(2).start();
-        client = Client.of(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    /** Also checks, after the class, that the nodes' own clients stopped with their nodes. */
+    @RegisterExtension
+    static final GridFixture GRID = new GridFixture(LocalCluster.builder().nodes(2).threads(2));
 
     /** Fibonacci as Dask's docs write it with {@code get_client()}: each task submits its two children and waits for them. */
     public static long fib(int n) throws Exception {
@@ -72,13 +56,13 @@ class TasksThatSubmitTest {
 
     @Test
     void fibonacciFanOut_n20_onTwoNodesOfTwoThreads_givesTheRightAnswer() throws Exception {
-        assertEquals(6765L, client.submit(TasksThatSubmitTest::fib, 20).result(BOUND));
+        assertEquals(6765L, GRID.client().submit(TasksThatSubmitTest::fib, 20).result(BOUND));
     }
 
     @Test
     void fanOutOfUniqueTasks_whereEveryThreadWaitsOnChildren_finishes() throws Exception {
         // 753 tasks, 376 of them waiting on their children at some point: far more than the 4 task threads.
-        assertEquals(233L, client.pure(false).submit(TasksThatSubmitTest::fibUnique, 13).result(BOUND));
+        assertEquals(233L, GRID.client().pure(false).submit(TasksThatSubmitTest::fibUnique, 13).result(BOUND));
     }
 
     static final AtomicInteger WORKING = new AtomicInteger();
@@ -124,7 +108,7 @@ class TasksThatSubmitTest {
     void tasksThatWait_takeASlotBackAfter_soNoMoreRunAtOnceThanTheNodesHaveThreads() throws Exception {
         WORKING.set(0);
         MOST.set(0);
-        assertEquals(24, client.pure(false).submit(TasksThatSubmitTest::tree, 2).result(BOUND));
+        assertEquals(24, GRID.client().pure(false).submit(TasksThatSubmitTest::tree, 2).result(BOUND));
         assertTrue(MOST.get() <= 4, "at most 2 nodes x 2 threads working at once, saw " + MOST.get());
         assertTrue(MOST.get() >= 2, "the tree should have kept more than one thread working, saw " + MOST.get());
     }
@@ -152,7 +136,7 @@ class TasksThatSubmitTest {
     @Test
     void delayedComputedInsideATask_worksWithLocalSchedulersAndTheTasksClient() throws Exception {
         for (String s : List.of("sync", "threads", "client")) {
-            assertEquals(13, client.pure(false).submit(TasksThatSubmitTest::delayedInside, s).result(BOUND), s);
+            assertEquals(13, GRID.client().pure(false).submit(TasksThatSubmitTest::delayedInside, s).result(BOUND), s);
         }
     }
 
@@ -166,14 +150,14 @@ class TasksThatSubmitTest {
 
     @Test
     void aTaskClosingItsSharedClient_leavesItWorkingForTheOthers() throws Exception {
-        List<Future<Integer>> fs = client.pure(false).map(TasksThatSubmitTest::closesItsClient,
+        List<Future<Integer>> fs = GRID.client().pure(false).map(TasksThatSubmitTest::closesItsClient,
                 IntStream.range(0, 8).boxed().collect(Collectors.toList()));
-        assertEquals(IntStream.range(1, 9).boxed().collect(Collectors.toList()), client.gather(fs));
+        assertEquals(IntStream.range(1, 9).boxed().collect(Collectors.toList()), GRID.client().gather(fs));
     }
 
     @Test
     void current_outsideATask_isTheNewestClient_orSaysHowToOpenOne() {
-        assertSame(client, Client.current());
+        assertSame(GRID.client(), Client.current());
         try (Scheduler.Scope ignored = Scheduler.use(Scheduler.SYNC)) {
             KindlingException e = assertThrows(KindlingException.class, Client::current);
             assertTrue(e.getMessage().contains("Client.local()"), e.getMessage());
