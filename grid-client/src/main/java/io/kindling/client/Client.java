@@ -480,20 +480,14 @@ public final class Client implements Scheduler, AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T> T getDataset(String name) {
         core.requireOpen();
-        return (T) core.datasets.get(name);
+        return (T) core.datasets.get(name, false, null);
     }
 
     /** The dataset {@code name}, or {@code defaultValue} if the cluster has none of that name (Dask's {@code default=}). */
+    @SuppressWarnings("unchecked")
     public <T> T getDataset(String name, T defaultValue) {
         core.requireOpen();
-        try {
-            return getDataset(name);
-        } catch (DatasetException e) {
-            if (!core.datasets.exists(name)) {
-                return defaultValue;
-            }
-            throw e;
-        }
+        return (T) core.datasets.get(name, true, defaultValue);
     }
 
     /** The names of the cluster's datasets, sorted (Dask's {@code list_datasets}). */

@@ -16,6 +16,7 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,8 +130,12 @@ final class Datasets {
         }
     }
 
-    Object get(String name) {
-        Record record = record(name, "getDataset", false);
+    /** The dataset {@code name} with this client's futures in it; if there is none, {@code absent} or, when not {@code lenient}, an error. */
+    Object get(String name, boolean lenient, Object absent) {
+        Record record = record(name, "getDataset", false, lenient);
+        if (record == null) {
+            return absent;
+        }
         List<Future<?>> adopted = new ArrayList<>(record.items().size());
         try {
             for (Item i : record.items()) {
@@ -147,16 +152,22 @@ final class Datasets {
     }
 
     void unpublish(String name) {
-        Record record = record(name, "unpublish", true);
+        Record record = record(name, "unpublish", true, false);
         drop(record.holder(), record.items());
     }
 
-    /** The record of dataset {@code name} for {@code call}, taken out of the table with {@code remove}. */
-    private Record record(String name, String call, boolean remove) {
+    /**
+     * The record of dataset {@code name} for {@code call}, taken out of the table with {@code remove};
+     * if there is none, null when {@code lenient}, else an error naming the datasets there are.
+     */
+    private Record record(String name, String call, boolean remove, boolean lenient) {
         checkName(name, call);
         SharedTable<byte[]> records = core.backend.table(Claims.DATASETS);
         byte[] bytes = remove ? records.getAndRemove(name) : records.get(name);
         if (bytes == null) {
+            if (lenient) {
+                return null;
+            }
             throw notFound(name);
         }
         return read(bytes);
@@ -164,11 +175,6 @@ final class Datasets {
 
     List<String> names() {
         return core.backend.table(Claims.DATASETS).keys();
-    }
-
-    boolean exists(String name) {
-        checkName(name, "getDataset");
-        return core.backend.table(Claims.DATASETS).get(name) != null;
     }
 
     // ------------------------------------------------------------------ releasing shared values
@@ -193,18 +199,23 @@ final class Datasets {
         return out;
     }
 
-    /** Gives up this client's hold on {@code locations}, deleting those nobody else holds; returns how many it deleted. */
-    int releaseClaims(List<Location> locations, long timeoutMillis) {
+    /** Gives up this client's hold on {@code locations}, deleting those nobody else holds. */
+    void releaseClaims(List<Location> locations, long timeoutMillis) {
+        release(core.clientId, locations, timeoutMillis);
+    }
+
+    /** Takes {@code holder} off the holder lists of {@code locations} (each storage once), deleting the values it held last. */
+    private void release(String holder, Collection<Location> locations, long timeoutMillis) {
+        Set<String> done = new java.util.HashSet<>();
         List<Location> delete = new ArrayList<>();
         for (Location l : locations) {
-            if (unclaim(l.storage(), core.clientId)) {
+            if (done.add(l.storage()) && unclaim(l.storage(), holder)) {
                 delete.add(l);
             }
         }
         if (!delete.isEmpty()) {
             core.backend.removeAll(delete, timeoutMillis);
         }
-        return delete.size();
     }
 
     // ------------------------------------------------------------------ holder lists
@@ -311,16 +322,9 @@ final class Datasets {
 
     /** Releases what {@code holder} held: values whose last holder it was are deleted. */
     void drop(String holder, List<Item> items) {
-        Set<String> done = new java.util.HashSet<>();
-        List<Location> delete = new ArrayList<>();
-        for (Item i : items) {
-            if (done.add(i.storage()) && unclaim(i.storage(), holder)) {
-                delete.add(i.location());
-            }
-        }
-        if (!delete.isEmpty()) {
-            core.backend.removeAll(delete, ClientCore.CONTROL_TIMEOUT_MILLIS);
-        }
+        List<Location> locations = new ArrayList<>(items.size());
+        items.forEach(i -> locations.add(i.location()));
+        release(holder, locations, ClientCore.CONTROL_TIMEOUT_MILLIS);
     }
 
     // ------------------------------------------------------------------ futures in and out

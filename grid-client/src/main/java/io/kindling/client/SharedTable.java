@@ -10,8 +10,6 @@ import javax.cache.Cache;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,8 +26,6 @@ abstract class SharedTable<V> {
     }
 
     abstract CompletableFuture<V> getAsync(String key);
-
-    abstract CompletableFuture<Map<String, V>> getAllAsync(Set<String> keys);
 
     abstract CompletableFuture<Boolean> putIfAbsentAsync(String key, V value);
 
@@ -49,10 +45,6 @@ abstract class SharedTable<V> {
 
     V get(String key) {
         return await(getAsync(key), "read shared state");
-    }
-
-    Map<String, V> getAll(Set<String> keys) {
-        return keys.isEmpty() ? Map.of() : await(getAllAsync(keys), "read shared state");
     }
 
     boolean putIfAbsent(String key, V value) {
@@ -87,11 +79,6 @@ abstract class SharedTable<V> {
             @Override
             CompletableFuture<V> getAsync(String key) {
                 return completable(cache.getAsync(key));
-            }
-
-            @Override
-            CompletableFuture<Map<String, V>> getAllAsync(Set<String> keys) {
-                return completable(cache.getAllAsync(keys));
             }
 
             @Override
@@ -131,11 +118,6 @@ abstract class SharedTable<V> {
             @Override
             CompletableFuture<V> getAsync(String key) {
                 return cache.getAsync(key).toCompletableFuture();
-            }
-
-            @Override
-            CompletableFuture<Map<String, V>> getAllAsync(Set<String> keys) {
-                return cache.getAllAsync(keys).toCompletableFuture();
             }
 
             @Override

@@ -83,20 +83,20 @@ public final class Leases {
         }
         Set<String> clients = new HashSet<>(owners.values());
         Set<String> alive = leases.getAll(clients).keySet();
-        Set<String> orphanStorages = new HashSet<>();
+        Map<Object, String> orphanStorages = new HashMap<>();
         owners.forEach((key, client) -> {
             if (!alive.contains(client)) {
-                orphanStorages.add(storageOf(key));
+                orphanStorages.put(key, storageOf(key));
             }
         });
         // Shared data outlives the client that computed it while a dataset or another client holds it.
-        Set<String> claimed = Claims.claimed(ignite, orphanStorages);
+        Set<String> claimed = Claims.claimed(ignite, new HashSet<>(orphanStorages.values()));
         Set<Object> orphans = new HashSet<>();
         Map<String, Integer> byClient = new HashMap<>();
-        owners.forEach((key, client) -> {
-            if (!alive.contains(client) && !claimed.contains(storageOf(key))) {
+        orphanStorages.forEach((key, storage) -> {
+            if (!claimed.contains(storage)) {
                 orphans.add(key);
-                byClient.merge(client, 1, Integer::sum);
+                byClient.merge(owners.get(key), 1, Integer::sum);
             }
         });
         if (!orphans.isEmpty()) {
