@@ -2,24 +2,13 @@ package io.kindling.client;
 
 import io.kindling.Delayed;
 import io.kindling.graph.Key;
-import io.kindling.graph.Task;
 import io.kindling.grid.internal.Claims;
 import io.kindling.grid.internal.KindlingGrid;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,19 +90,19 @@ final class Datasets {
     void publish(String name, Object value, boolean replace) {
         checkName(name, "publish");
         List<Future<?>> futures = new ArrayList<>();
-        byte[] shape = writeShape(name, value, futures);
+        byte[] shape = PublishedValues.write(name, value, futures);
         String holder = holder(Claims.DATASET_HOLDER, name);
         List<Item> claimed = new ArrayList<>();
         try {
             for (Future<?> f : futures) {
                 claimed.add(hand(f, holder, "cannot publish '" + name + "'").item());
             }
-            byte[] bytes = toBytes(new Record(holder, shape, claimed));
+            byte[] bytes = PublishedValues.toBytes(new Record(holder, shape, claimed));
             SharedTable<byte[]> records = core.backend.table(Claims.DATASETS);
             if (replace) {
                 byte[] old = records.getAndPut(name, bytes);
                 if (old != null) {
-                    Record replaced = read(old);
+                    Record replaced = PublishedValues.record(old);
                     drop(replaced.holder(), replaced.items());
                 }
             } else if (!records.putIfAbsent(name, bytes)) {
@@ -142,7 +131,7 @@ final class Datasets {
                 adopted.add(adopt(i, "the value of '" + i.key() + "' in dataset '" + name + "' is gone: the dataset "
                         + "was unpublished or replaced while it was fetched; fetch it again"));
             }
-            Object value = readShape(record.shape(), adopted);
+            Object value = PublishedValues.read(record.shape(), adopted);
             core.pump();
             return value;
         } catch (RuntimeException e) {
@@ -170,7 +159,7 @@ final class Datasets {
             }
             throw notFound(name);
         }
-        return read(bytes);
+        return PublishedValues.record(bytes);
     }
 
     List<String> names() {
@@ -388,120 +377,6 @@ final class Datasets {
     private static void checkName(String name, String call) {
         if (name == null || name.isBlank()) {
             throw new DatasetException(call + " needs a dataset name that is neither null nor blank");
-        }
-    }
-
-    // ------------------------------------------------------------------ the published value
-
-    /** Where the published value had a future (or a persisted Delayed's task reading one): the future's index. */
-    private record Slot(int index, boolean asTask) implements Serializable {
-    }
-
-    /** A {@link Delayed} in a published value (not serializable itself): its task and dependencies. */
-    private record DelayedForm(Task task, List<Delayed<?>> dependencies) implements Serializable {
-    }
-
-    private static byte[] writeShape(String name, Object value, List<Future<?>> futures) {
-        Map<Future<?>, Integer> index = new IdentityHashMap<>();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
-            {
-                enableReplaceObject(true);
-            }
-
-            @Override
-            protected Object replaceObject(Object o) {
-                if (o instanceof Future<?> f) {
-                    return new Slot(slot(f), false);
-                }
-                if (o instanceof FutureValue<?> v && v.future() != null) {
-                    return new Slot(slot(v.future()), true);
-                }
-                if (o instanceof Delayed<?> d) {
-                    return new DelayedForm(d.task(), d.dependencies());
-                }
-                return o;
-            }
-
-            private int slot(Future<?> f) {
-                return index.computeIfAbsent(f, x -> {
-                    futures.add(x);
-                    return futures.size() - 1;
-                });
-            }
-        }) {
-            out.writeObject(value);
-        } catch (NotSerializableException e) {
-            throw new DatasetException("cannot publish '" + name + "': it holds an object of class " + e.getMessage()
-                    + ", which is not Serializable; publish futures, collections of them, persisted Delayed values "
-                    + "and Serializable values", e);
-        } catch (IOException e) {
-            throw new DatasetException("cannot publish '" + name + "': " + e, e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Object readShape(byte[] shape, List<Future<?>> futures) {
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(shape)) {
-            {
-                enableResolveObject(true);
-            }
-
-            @Override
-            protected Object resolveObject(Object o) {
-                if (o instanceof Slot s) {
-                    Future<?> f = futures.get(s.index());
-                    return s.asTask() ? new FutureValue<>(f) : f;
-                }
-                if (o instanceof DelayedForm d) {
-                    return Delayed.ofTask(d.task(), d.dependencies());
-                }
-                return o;
-            }
-        }) {
-            return in.readObject();
-        } catch (IOException | ClassNotFoundException e) {
-            throw new DatasetException("cannot read a dataset: " + e + " (is every class it holds on this client's "
-                    + "class path?)", e);
-        }
-    }
-
-    private static byte[] toBytes(Record record) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(record);
-        } catch (IOException e) {
-            throw new DatasetException("cannot write a dataset's record: " + e, e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Record read(byte[] bytes) {
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes))) {
-            return (Record) in.readObject();
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            throw new DatasetException("cannot read a dataset's record: " + e + " (was it written by another version "
-                    + "of Kindling?)", e);
-        }
-    }
-
-    /** Reads classes through this thread's context class loader first, as an application server expects. */
-    private static class Input extends ObjectInputStream {
-        Input(InputStream in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // fall back to the default resolution
-                }
-            }
-            return super.resolveClass(desc);
         }
     }
 }
