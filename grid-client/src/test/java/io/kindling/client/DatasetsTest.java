@@ -119,7 +119,11 @@ class DatasetsTest {
     /** A task that takes a future out of the queue and reads it on its node's client. */
     public static double takeInTask(String queue) throws Exception {
         Future<double[]> f = Coordination.here().<Future<double[]>>queue(queue).get(BOUND);
-        return f.result(BOUND)[0] + 1;
+        try {
+            return f.result(BOUND)[0] + 1;
+        } finally {
+            f.release();
+        }
     }
 
     @Test
@@ -292,6 +296,7 @@ class DatasetsTest {
             GridFixture.awaitCondition("the value to go with its last holder (the task's result stays)",
                     () -> stored() == before + 1);
             read.release();
+            GridFixture.awaitCondition("the task's result to go too, before the next test counts", () -> stored() == before);
         }
 
         @Test
@@ -316,8 +321,15 @@ class DatasetsTest {
 
         @Test
         void aTaskTakesAFutureOutOfAQueue_andReadsIt() {
-            giver.queue("to-a-task", 0).put(giver.submit(DatasetsTest::big, 6));
-            assertEquals(7.0, taker.submit(DatasetsTest::takeInTask, "to-a-task").result());
+            long before = stored();
+            Future<double[]> given = giver.submit(DatasetsTest::big, 6);
+            giver.queue("to-a-task", 0).put(given);
+            Future<Double> read = taker.submit(DatasetsTest::takeInTask, "to-a-task");
+            assertEquals(7.0, read.result());
+            read.release();
+            given.release();
+            // The node's own client held it too: nothing may be left for the next test to count.
+            GridFixture.awaitCondition("every holder, the task's client too, to let go", () -> stored() == before);
         }
 
         @Test
