@@ -39,6 +39,12 @@ abstract class SharedTable<V> {
 
     abstract CompletableFuture<List<String>> keysAsync();
 
+    abstract CompletableFuture<java.util.Map<String, V>> getAllAsync(java.util.Set<String> keys);
+
+    abstract CompletableFuture<Void> putAllAsync(java.util.Map<String, V> values);
+
+    abstract CompletableFuture<Void> removeAllAsync(java.util.Set<String> keys);
+
     private <T> T await(CompletableFuture<T> f, String operation) {
         return GridErrors.await(f, ClientCore.CONTROL_TIMEOUT_MILLIS, operation + " (" + name + ")");
     }
@@ -65,6 +71,22 @@ abstract class SharedTable<V> {
 
     V getAndRemove(String key) {
         return await(getAndRemoveAsync(key), "remove shared state");
+    }
+
+    java.util.Map<String, V> getAll(java.util.Set<String> keys) {
+        return keys.isEmpty() ? java.util.Map.of() : await(getAllAsync(keys), "read shared state");
+    }
+
+    void putAll(java.util.Map<String, V> values) {
+        if (!values.isEmpty()) {
+            await(putAllAsync(values), "write shared state");
+        }
+    }
+
+    void removeAll(java.util.Set<String> keys) {
+        if (!keys.isEmpty()) {
+            await(removeAllAsync(keys), "remove shared state");
+        }
     }
 
     /** Every key, sorted. */
@@ -107,6 +129,21 @@ abstract class SharedTable<V> {
             }
 
             @Override
+            CompletableFuture<java.util.Map<String, V>> getAllAsync(java.util.Set<String> keys) {
+                return completable(cache.getAllAsync(keys));
+            }
+
+            @Override
+            CompletableFuture<Void> putAllAsync(java.util.Map<String, V> values) {
+                return completable(cache.putAllAsync(values));
+            }
+
+            @Override
+            CompletableFuture<Void> removeAllAsync(java.util.Set<String> keys) {
+                return completable(cache.removeAllAsync(keys));
+            }
+
+            @Override
             CompletableFuture<List<String>> keysAsync() {
                 return scan(cache::query);
             }
@@ -143,6 +180,21 @@ abstract class SharedTable<V> {
             @Override
             CompletableFuture<V> getAndRemoveAsync(String key) {
                 return cache.getAndRemoveAsync(key).toCompletableFuture();
+            }
+
+            @Override
+            CompletableFuture<java.util.Map<String, V>> getAllAsync(java.util.Set<String> keys) {
+                return cache.getAllAsync(keys).toCompletableFuture();
+            }
+
+            @Override
+            CompletableFuture<Void> putAllAsync(java.util.Map<String, V> values) {
+                return cache.putAllAsync(values).toCompletableFuture();
+            }
+
+            @Override
+            CompletableFuture<Void> removeAllAsync(java.util.Set<String> keys) {
+                return cache.removeAllAsync(keys).toCompletableFuture();
             }
 
             @Override

@@ -46,6 +46,25 @@ public final class Claims {
     public static final String VARIABLE_HOLDER = "variable:";
     /** Few partitions: these caches hold a handful of small entries, and a partition costs pages on every node. */
     public static final int PARTITIONS = 32;
+    /**
+     * Kindling key to the record of its computation by some client (where its value is, or its
+     * error), so that a client submitting a key that another computed or is computing shares it
+     * (see {@code KeySharing} in the client). Partitioned without backups: a record lost with a
+     * node costs only a computation done twice.
+     */
+    public static final String KEYS = "kindling-keys";
+    /** Partitions of {@link #KEYS}: it holds a record per key that clients hold. */
+    public static final int KEY_PARTITIONS = 128;
+    /** The entry of {@link #CACHE} listing the clients that have put records in {@link #KEYS}. */
+    public static final String REGISTRANTS = "registrants";
+    /**
+     * The prefix of the entry of {@link #CACHE} that says another client took a holder list on a
+     * value of the client named after it: that client then releases its values through their
+     * holder lists. (Storage names have a '#', so no storage is named like it.)
+     */
+    public static final String SHARED_FROM = "shared-from:";
+    /** The prefix of the entry of {@link #CACHE} in which the client named after it lists the clients it wrote its key records for. */
+    public static final String ACK = "shared-ack:";
 
     /** The configuration of {@link #CACHE} or {@link #DATASETS}: replicated, atomic, written everywhere before a call returns. */
     public static <V> CacheConfiguration<String, V> configuration(String name) {
@@ -59,11 +78,22 @@ public final class Claims {
 
     /** Kindling's shared table {@code name} ({@link #CACHE} or {@link #DATASETS}), created if the cluster lacks it. */
     public static <V> IgniteCache<String, V> table(Ignite ignite, String name) {
-        if (!CACHE.equals(name) && !DATASETS.equals(name)) {
+        if (!CACHE.equals(name) && !DATASETS.equals(name) && !KEYS.equals(name)) {
             throw new IllegalArgumentException("'" + name + "' is not one of Kindling's shared tables");
         }
         IgniteCache<String, V> cache = ignite.cache(name);
-        return cache != null ? cache : ignite.getOrCreateCache(Claims.<V>configuration(name));
+        if (cache != null) {
+            return cache;
+        }
+        if (KEYS.equals(name)) {
+            CacheConfiguration<String, V> c = new CacheConfiguration<>(name);
+            c.setCacheMode(CacheMode.PARTITIONED);
+            c.setBackups(0);
+            c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
+            c.setAffinity(new RendezvousAffinityFunction(false, KEY_PARTITIONS));
+            return ignite.getOrCreateCache(c);
+        }
+        return ignite.getOrCreateCache(Claims.<V>configuration(name));
     }
 
     /** The holders a list names. */
