@@ -361,9 +361,11 @@ public final class Client implements Scheduler, AutoCloseable {
     }
 
     /**
-     * Cancels futures, as Dask's {@code cancel(futures, force=)}. A key is one computation per
-     * client, shared by every future of it in this client, so {@code force} changes nothing here:
-     * it is kept for the day keys are shared between clients.
+     * Cancels futures, as Dask's {@code cancel(futures, force=)}. A key is one value cluster-wide:
+     * a client that submitted a key another client computes shares that computation, and cancelling
+     * drops only this client's claim, so the other client's work goes on (and a client waiting for
+     * this one's computation computes the key itself). Unlike Dask, {@code force} does not yet
+     * cancel the key for the other clients: it acts as a plain cancel.
      */
     public void cancel(Collection<? extends Future<?>> futures, boolean force) {
         java.util.Objects.requireNonNull(futures, "cancel needs futures, not null");

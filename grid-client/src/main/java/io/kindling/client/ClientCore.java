@@ -87,6 +87,9 @@ final class ClientCore implements AutoCloseable {
     final ClientState state;
     /** Published datasets, and this client's holds on values it shares with others. */
     final Datasets datasets = new Datasets(this);
+    /** Keys shared with other clients ({@link KeySharing}). */
+    final KeySharing sharing;
+    private final java.util.concurrent.atomic.AtomicBoolean registryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     final ScheduledExecutorService events;
     final ScheduledExecutorService lease;
     final ScheduledExecutorService watcher;
@@ -164,6 +167,10 @@ final class ClientCore implements AutoCloseable {
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kindling-client-" + number + "-watch"));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-client-" + number + "-io"));
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + number));
+        this.sharing = new KeySharing(this, number);
+        sharing.list(true);
+        sharing.refresh();
+        state.shareKeys(sharing::lookups);
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
         long renew = io.kindling.grid.internal.Leases.renewMillis();
         lease.scheduleWithFixedDelay(this::renewLease, renew, renew, TimeUnit.MILLISECONDS);
@@ -382,16 +389,55 @@ final class ClientCore implements AutoCloseable {
         List<ClientState.Completion> completed;
         boolean delete;
         List<ClientState.CancelOrder> cancels;
+        List<KeyEntry> lookups;
+        boolean records;
         synchronized (state) {
+            lookups = state.drainLookups();
             batches = closed ? List.of() : takeBatches();
             completed = state.drainCompleted();
             delete = state.hasCleanup();
             cancels = state.drainCancels();
+            records = state.hasRegistryChanges();
+        }
+        if (!lookups.isEmpty()) {
+            sharing.lookUp(lookups);
         }
         for (Batch b : batches) {
             send(b);
         }
         carryOut(completed, delete, cancels);
+        if (records && !closed && registryScheduled.compareAndSet(false, true)) {
+            try {
+                events.schedule(() -> {
+                    registryScheduled.set(false);
+                    deleteQueued();
+                }, REGISTRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                registryScheduled.set(false);
+            }
+        }
+    }
+
+    /**
+     * How long records for the shared key table gather before they are written together (a task
+     * that finishes within it has its finished record written, not its started one too).
+     */
+    static final long REGISTRY_MILLIS = 20;
+
+    /** Writes the records queued so far for the shared key table on the event thread, then runs {@code then} there. */
+    void flushRecordsThen(Runnable then) {
+        try {
+            events.execute(() -> {
+                try {
+                    deleteQueued();
+                    then.run();
+                } catch (RuntimeException e) {
+                    // the cluster is in trouble: the next change tries again
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closing
+        }
     }
 
     private void carryOut(List<ClientState.Completion> completed, boolean delete,
@@ -458,11 +504,26 @@ final class ClientCore implements AutoCloseable {
     private void deleteQueued() {
         synchronized (deleting) {
             List<Location> all;
+            ClientState.RegistryChanges changes;
             synchronized (state) {
                 all = state.drainDeletions();
+                changes = state.drainRegistryChanges(clientId);
             }
             List<Location> claimed = new ArrayList<>();
-            all = datasets.privateOnly(all, claimed);
+            try {
+                // Records go before the data they point to (see KeySharing).
+                if (sharing.apply(changes)) {
+                    all = datasets.unlisted(all, claimed);
+                }
+                all = datasets.privateOnly(all, claimed);
+            } catch (RuntimeException e) {
+                // Another client may take this data yet: it stays until the table can be reached.
+                synchronized (state) {
+                    state.undrain(changes.removed(), all);
+                }
+                retryDeletionsLater();
+                return;
+            }
             if (!claimed.isEmpty()) {
                 releaseClaimsSoon(claimed);
             }
@@ -477,6 +538,17 @@ final class ClientCore implements AutoCloseable {
             }
         }
     }
+
+    /** Deletions that had to wait for the shared tables are tried again after {@value #RETRY_DELETIONS_MILLIS} ms. */
+    private void retryDeletionsLater() {
+        try {
+            events.schedule(this::deleteQueued, RETRY_DELETIONS_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closing deletes what is left, or leaves it to the reaper
+        }
+    }
+
+    static final long RETRY_DELETIONS_MILLIS = 1000;
 
     /** Gives up this client's hold on shared values off the scheduling thread (each is a few cache calls). */
     private void releaseClaimsSoon(List<Location> claimed) {
@@ -608,6 +680,7 @@ final class ClientCore implements AutoCloseable {
     // ------------------------------------------------------------------ failures
 
     private void watch() {
+        sharing.refresh();
         try {
             recover();
         } catch (RuntimeException e) {
@@ -901,12 +974,14 @@ final class ClientCore implements AutoCloseable {
 
     private void closeCore() {
         List<Location> deletions = new ArrayList<>();
+        Set<Key> registered;
         List<ClientState.Completion> unfinished;
         synchronized (state) {
             for (KeyEntry e : state.inMemory()) {
                 deletions.add(Location.of(e));
             }
             deletions.addAll(state.drainDeletions());
+            registered = state.registeredKeys();
             unfinished = state.abandonUnfinished();
         }
         for (ClientState.Completion c : unfinished) {
@@ -916,13 +991,17 @@ final class ClientCore implements AutoCloseable {
         lease.shutdownNow();
         watcher.shutdownNow();
         background.shutdownNow();
+        sharing.close();
         callbacks.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MILLIS);
         Thread cleanup = daemon(() -> {
             if (!gone) {
                 try {
+                    // If the records cannot be removed, the data stays until the lease's end: the reaper deletes it.
+                    boolean marked = sharing.removeAll(registered);
                     List<Location> claimed = new ArrayList<>();
-                    List<Location> own = datasets.privateOnly(deletions, claimed);
+                    List<Location> own = marked ? datasets.unlisted(deletions, claimed) : deletions;
+                    own = datasets.privateOnly(own, claimed);
                     if (!own.isEmpty()) {
                         backend.removeAll(own, CLOSE_TIMEOUT_MILLIS);
                     }
@@ -933,6 +1012,7 @@ final class ClientCore implements AutoCloseable {
                     // the cluster is gone: its data went with it
                 }
                 try {
+                    sharing.list(false);
                     backend.publishPending(clientId, Map.of());
                     backend.dropLease(clientId);
                 } catch (RuntimeException e) {
@@ -947,6 +1027,7 @@ final class ClientCore implements AutoCloseable {
         awaitTermination(lease, deadline);
         awaitTermination(watcher, deadline);
         awaitTermination(background, deadline);
+        sharing.awaitClosed(deadline);
         awaitTermination(callbacks, deadline);
     }
 

@@ -88,6 +88,14 @@ final class ClientState {
     private long nextSequence;
     /** Tasks waiting, ready or processing, by function name (kept by {@link #move}, for the dashboards). */
     private final Map<String, Long> pending = new HashMap<>();
+    /** Whether this client writes records of its keys now (another client may read them), and when it looks keys up ({@link KeySharing}). */
+    private boolean active;
+    private java.util.function.BooleanSupplier lookups = () -> false;
+    /** Entries whose record in the shared key table is to be written, and keys whose record is to be removed. */
+    private final Map<Key, KeyEntry> toRegister = new LinkedHashMap<>();
+    private final Set<Key> toUnregister = new LinkedHashSet<>();
+    /** New computations to look up in the shared key table before they are sent. */
+    private final List<KeyEntry> toLookUp = new ArrayList<>();
 
     /** A state placing work by {@code topology}, naming each computation's data with {@code storageNames}. */
     ClientState(Topology topology, Function<Key, String> storageNames) {
@@ -109,6 +117,35 @@ final class ClientState {
 
     KeyEntry get(Key key) {
         return entries.get(key);
+    }
+
+    /**
+     * Makes this state share its keys with other clients: while {@code lookups} says another
+     * client shares keys, it looks up each new computation in the shared key table before sending
+     * it ({@link KeySharing}); while {@link #activate active}, it records what it computes there.
+     */
+    void shareKeys(java.util.function.BooleanSupplier lookups) {
+        this.lookups = lookups;
+    }
+
+    /**
+     * Starts or stops writing records of this client's keys to the shared key table (another
+     * client is there to read them, or none is left); starting writes a record of every key sent,
+     * in memory or erred by its own task so far. Records written stay until their key lets go.
+     */
+    void activate(boolean on) {
+        if (active == on) {
+            return;
+        }
+        active = on;
+        if (on) {
+            for (KeyEntry e : entries.values()) {
+                if (e.state == KeyEntry.State.PROCESSING || e.state == KeyEntry.State.MEMORY
+                        || (e.state == KeyEntry.State.ERRED && e.failedHere)) {
+                    register(e);
+                }
+            }
+        }
     }
 
     int size() {
@@ -192,6 +229,7 @@ final class ClientState {
             e = new KeyEntry(key, null, List.of());
             entries.put(e);
         }
+        unregister(e);
         e.cache = cache;
         e.storage = storage;
         e.partition = partition;
@@ -223,6 +261,9 @@ final class ClientState {
             e.partition = to.partition();
             e.replicas = replicas;
             e.node = node;
+            if (e.registered) {
+                register(e);
+            }
             resolved(e);
         } else {
             deletions.add(to);
@@ -315,7 +356,15 @@ final class ClientState {
             settle();
             return List.of();
         }
-        return placement.take(maxBatch, e -> move(e, KeyEntry.State.PROCESSING, "sent"));
+        List<Batch> out = placement.take(maxBatch, e -> move(e, KeyEntry.State.PROCESSING, "sent"));
+        if (active) {
+            for (Batch b : out) {
+                for (KeyEntry e : b.entries) {
+                    register(e);
+                }
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ events: batches come back
@@ -371,6 +420,8 @@ final class ClientState {
                         again.put(e, "failed, retried");
                     } else {
                         err(e, o.error(), e.key);
+                        e.failedHere = true;
+                        register(e);
                     }
                 }
                 case MISSING_INPUT -> {
@@ -470,6 +521,7 @@ final class ClientState {
         e.value = o.value();
         e.setbacks = 0;
         move(e, KeyEntry.State.MEMORY, "finished");
+        register(e);
         resolved(e);
         for (KeyEntry d : e.waitingDependents) {
             if (d.state == KeyEntry.State.WAITING && --d.unfinishedInputs == 0) {
@@ -676,6 +728,12 @@ final class ClientState {
             x.erredKey = null;
             freshDone(x);
             move(x, KeyEntry.State.WAITING, x == root ? "computing" : "computing again, for a key that reads it");
+            x.adopted = false;
+            x.failedHere = false;
+            if (!retrying && x.task != null && !(x.task.function() instanceof FutureValue<?>) && lookups.getAsBoolean()) {
+                x.lookupPending = true;
+                toLookUp.add(x);
+            }
             x.unfinishedInputs = 0;
             KeyEntry gone = null;
             KeyEntry erred = null;
@@ -775,7 +833,9 @@ final class ClientState {
 
     private void makeReady(KeyEntry e) {
         move(e, KeyEntry.State.READY, "inputs in memory");
-        placement.enqueue(e);
+        if (!e.lookupPending) {
+            placement.enqueue(e);
+        }
     }
 
     /** Every ready task errs with {@code error} (there is nowhere to run it). */
@@ -852,11 +912,15 @@ final class ClientState {
             // Only a running task needs its batch; a finished one would keep the batch's specs alive.
             e.batch = null;
         }
-        if (readsBefore != readsAfter && e.task != null) {
-            String function = io.kindling.graph.internal.Tokens.functionName(e.task.function());
-            if (pending.merge(function, readsAfter ? 1L : -1L, Long::sum) == 0) {
-                pending.remove(function);
-            }
+        if (readsBefore != readsAfter && e.task != null && !e.sharedWait) {
+            countPending(e, readsAfter ? 1 : -1);
+        }
+        if (!readsAfter) {
+            e.sharedWait = false;
+            e.lookupPending = false;
+        }
+        if (e.registered && to != KeyEntry.State.PROCESSING && to != KeyEntry.State.MEMORY) {
+            unregister(e);
         }
         if (readsBefore == readsAfter && pinsBefore == pinsAfter) {
             return;
@@ -872,6 +936,180 @@ final class ClientState {
                 unneeded.add(in);
             }
         }
+    }
+
+    private void countPending(KeyEntry e, long by) {
+        String function = io.kindling.graph.internal.Tokens.functionName(e.task.function());
+        if (pending.merge(function, by, Long::sum) == 0) {
+            pending.remove(function);
+        }
+    }
+
+    // ------------------------------------------------------------------ keys shared with other clients
+
+    /** Writes (again) this client's record of {@code e}: sent, in memory, or erred by its task. */
+    private void register(KeyEntry e) {
+        if (active && e.task != null && !(e.adopted && e.state == KeyEntry.State.MEMORY)) {
+            e.registered = true;
+            toRegister.put(e.key, e);
+        }
+    }
+
+    /** Removes this client's record of {@code e}, if it wrote one: before its data goes, so that nobody adopts that data after. */
+    private void unregister(KeyEntry e) {
+        if (e.registered) {
+            e.registered = false;
+            toRegister.remove(e.key);
+            toUnregister.add(e.key);
+        }
+    }
+
+    /** What the shared key table is to be told, since the last call (see {@link KeySharing#apply}). */
+    record RegistryChanges(Set<Key> removed, List<KeySharing.Record> written) {
+        boolean isEmpty() {
+            return removed.isEmpty() && written.isEmpty();
+        }
+    }
+
+    boolean hasRegistryChanges() {
+        return !toRegister.isEmpty() || !toUnregister.isEmpty();
+    }
+
+    /** The records to remove, then the records to write, of client {@code clientId}, since the last call. */
+    RegistryChanges drainRegistryChanges(String clientId) {
+        if (!hasRegistryChanges()) {
+            return new RegistryChanges(Set.of(), List.of());
+        }
+        Set<Key> removed = new LinkedHashSet<>(toUnregister);
+        toUnregister.clear();
+        List<KeySharing.Record> written = new ArrayList<>(toRegister.size());
+        for (KeyEntry e : toRegister.values()) {
+            if (e.registered) {
+                KeySharing.Record r = KeySharing.Record.of(clientId, e);
+                if (r != null) {
+                    written.add(r);
+                }
+            }
+        }
+        toRegister.clear();
+        return new RegistryChanges(removed, written);
+    }
+
+    /** Puts back removals of records and deletions of data that could not be carried out (tried again later). */
+    void undrain(Set<Key> removed, List<Location> deleted) {
+        toUnregister.addAll(removed);
+        deleted.forEach(deletions::add);
+    }
+
+    /** The keys whose record this client wrote, for its closing: every one is removed. */
+    Set<Key> registeredKeys() {
+        Set<Key> out = new LinkedHashSet<>(toUnregister);
+        toUnregister.clear();
+        toRegister.clear();
+        for (KeyEntry e : entries.values()) {
+            if (e.registered) {
+                out.add(e.key);
+            }
+        }
+        return out;
+    }
+
+    /** How many tasks wait for another client's computation of their key. */
+    int waitingForOthers() {
+        int n = 0;
+        for (KeyEntry e : entries.values()) {
+            n += e.sharedWait ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** New computations to look up in the shared key table, since the last call. */
+    List<KeyEntry> drainLookups() {
+        if (toLookUp.isEmpty()) {
+            return List.of();
+        }
+        List<KeyEntry> out = new ArrayList<>(toLookUp);
+        toLookUp.clear();
+        return out;
+    }
+
+    /** Whether {@code e} still waits for its lookup's answer (it may have been cancelled or released meanwhile). */
+    boolean awaitsLookup(KeyEntry e) {
+        return e.lookupPending && entries.get(e.key) == e
+                && (e.state == KeyEntry.State.WAITING || e.state == KeyEntry.State.READY);
+    }
+
+    /** No other client has {@code e}: this client computes it. */
+    void sharedAbsent(KeyEntry e) {
+        if (!awaitsLookup(e)) {
+            return;
+        }
+        e.lookupPending = false;
+        sharedWait(e, false);
+        if (e.state == KeyEntry.State.READY) {
+            placement.enqueue(e);
+        }
+    }
+
+    /** Another client is computing {@code e}: this one waits for it, without counting it as its own pending work. */
+    void sharedWaiting(KeyEntry e) {
+        if (awaitsLookup(e)) {
+            sharedWait(e, true);
+        }
+    }
+
+    private void sharedWait(KeyEntry e, boolean waiting) {
+        if (e.sharedWait != waiting) {
+            e.sharedWait = waiting;
+            countPending(e, waiting ? -1 : 1);
+        }
+    }
+
+    /** Another client's task for {@code e} failed with {@code error}: so does this client's, without running again. */
+    void sharedErred(KeyEntry e, Throwable error) {
+        if (awaitsLookup(e)) {
+            err(e, error, e.key);
+            settle();
+        }
+    }
+
+    /**
+     * Another client computed {@code e}, and this client now holds that value too (a holder list
+     * names it): the entry is in memory there, its task kept as lineage. Returns false if the
+     * entry no longer waits for it (the caller then lets go of the value).
+     */
+    boolean sharedDone(KeyEntry e, KeySharing.Record r) {
+        if (!awaitsLookup(e)) {
+            return false;
+        }
+        sharedWait(e, false);
+        for (KeyEntry in : e.inputs) {
+            in.waitingDependents.removeIf(d -> d == e);
+        }
+        if (e.state == KeyEntry.State.READY) {
+            ready.remove(e);
+        }
+        e.cache = r.cache();
+        e.storage = r.storage();
+        e.partition = r.partition();
+        e.node = r.node();
+        e.nbytes = r.nbytes();
+        e.replicas = r.replicas();
+        e.inline = false;
+        e.value = null;
+        e.setbacks = 0;
+        e.adopted = true;
+        move(e, KeyEntry.State.MEMORY, "computed by another client");
+        resolved(e);
+        for (KeyEntry d : e.waitingDependents) {
+            if (d.state == KeyEntry.State.WAITING && --d.unfinishedInputs == 0) {
+                makeReady(d);
+            }
+        }
+        e.waitingDependents.clear();
+        unneeded.add(e);
+        settle();
+        return true;
     }
 
     private static boolean reads(KeyEntry.State s) {
@@ -1122,7 +1360,7 @@ final class ClientState {
             }
             switch (e.state) {
                 case FORGOTTEN, NEW -> throw new AssertionError("an entry in state " + e.state + " is listed: " + e);
-                case READY -> countReady++;
+                case READY -> countReady += e.lookupPending ? 0 : 1;
                 case MEMORY -> {
                     if (!e.needed()) {
                         throw new AssertionError("data kept that nobody needs: " + e);
@@ -1182,7 +1420,7 @@ final class ClientState {
         }
         Map<String, Long> counted = new HashMap<>();
         for (KeyEntry e : entries.values()) {
-            if (e.task != null && reads(e.state)) {
+            if (e.task != null && reads(e.state) && !e.sharedWait) {
                 counted.merge(io.kindling.graph.internal.Tokens.functionName(e.task.function()), 1L, Long::sum);
             }
         }

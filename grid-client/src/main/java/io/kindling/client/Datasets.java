@@ -260,6 +260,72 @@ final class Datasets {
         throw contended(storage);
     }
 
+    /**
+     * Adds this client to the holder list of another client's value at {@code storage}, starting
+     * the list with its {@code owner} in it if there is none ({@link KeySharing}); returns the list
+     * it started, or null if it joined one.
+     */
+    String holdFrom(String storage, String owner) {
+        SharedTable<String> claims = core.backend.table(Claims.CACHE);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            String list = claims.get(storage);
+            if (list == null) {
+                String started = Claims.list(Set.of(owner, core.clientId));
+                if (claims.putIfAbsent(storage, started)) {
+                    shared.add(storage);
+                    return started;
+                }
+                continue;
+            }
+            Set<String> now = Claims.holders(list);
+            if (!now.add(core.clientId) || claims.replace(storage, list, Claims.list(now))) {
+                shared.add(storage);
+                return null;
+            }
+        }
+        throw contended(storage);
+    }
+
+    /**
+     * Undoes {@link #holdFrom}: drops the list it {@code started} if nobody changed it since (the
+     * owner then deletes the value as its own), else takes this client off the list, deleting the
+     * value if it was the last holder.
+     */
+    void letGoFrom(Location where, String started) {
+        shared.remove(where.storage());
+        if (started != null && core.backend.<String>table(Claims.CACHE).remove(where.storage(), started)) {
+            return;
+        }
+        release(core.clientId, List.of(where), ClientCore.CONTROL_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Of {@code own} (values this client let go of, once another client took a hold on one of its
+     * values), those without a holder list, to delete at once; the others go to {@code claimed}.
+     * Reads the lists before it changes anything, so that a failure leaves all as it was.
+     */
+    List<Location> unlisted(List<Location> own, List<Location> claimed) {
+        if (own.isEmpty()) {
+            return own;
+        }
+        Set<String> storages = new java.util.HashSet<>();
+        own.forEach(l -> storages.add(l.storage()));
+        Set<String> listed = core.backend.<String>table(Claims.CACHE).getAll(storages).keySet();
+        if (listed.isEmpty()) {
+            return own;
+        }
+        List<Location> out = new ArrayList<>(own.size());
+        for (Location l : own) {
+            if (listed.contains(l.storage())) {
+                shared.remove(l.storage());
+                claimed.add(l);
+            } else {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
     private static ClusterUnavailableException contended(String storage) {
         return new ClusterUnavailableException("the holders of '" + storage + "' changed " + CAS_ATTEMPTS
                 + " times while this client tried to update them: too many clients fetch or release it at once; "

@@ -93,6 +93,16 @@ final class KeyEntry {
     boolean fireAndForget;
     /** Its value came from another client (a dataset, a queue, a variable): this client has no lineage for it. */
     boolean handedIn;
+    /** This client's record of the key is in the shared key table, or on its way there ({@link KeySharing}). */
+    boolean registered;
+    /** A lookup of the key in the shared key table is under way: the task is not sent before it answers. */
+    boolean lookupPending;
+    /** It waits for another client's computation of the key, which that client counts as pending (not this one). */
+    boolean sharedWait;
+    /** Its value in memory is another client's, which computed the key first: this client has no record of it to share. */
+    boolean adopted;
+    /** It erred because its own task threw (not an input, a cancel or the cluster): an error other clients share. */
+    boolean failedHere;
     /** Times the task's node found an input missing, or failed to take the batch, in a row. */
     int setbacks;
 

@@ -1,0 +1,490 @@
+package io.kindling.client;
+
+import io.kindling.graph.Key;
+import io.kindling.grid.internal.Claims;
+import io.kindling.grid.internal.KindlingGrid;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Keys shared between clients, as Dask's scheduler shares them: a key is one value cluster-wide.
+ * A client that submits a key another client has computed gets that value (or that error) without
+ * running the task again, and one that submits a key another client is computing waits for that
+ * computation. Each client holds its own claim: the value stays while any holder is alive, and a
+ * client's {@code cancel} drops only its own.
+ *
+ * <p>No scheduler process keeps the table. Clients list themselves ({@value Claims#REGISTRANTS}).
+ * While another live client is listed, a client writes a record of each key it computes to the
+ * {@value Claims#KEYS} table (sent, where its value is, or its error), removes it before the
+ * value goes, and looks up its new computations there before it sends them. A client alone
+ * writes and reads nothing: sharing costs nothing until there is someone to share with. A record
+ * of a client without a lease (it died) counts for nothing.
+ *
+ * <p>Taking another client's value for one's own, without a race against that client letting go
+ * of it: the taker first marks the owner ({@value Claims#SHARED_FROM}), then adds itself to the
+ * value's holder list ({@link Claims}; it starts the list with the owner in it if there is none),
+ * then reads the record again. The owner, letting go, first removes its record, then reads its
+ * mark, and, once marked, releases its values through their holder lists. So either the taker
+ * still finds the record after it took its hold (then the owner's release comes after the mark
+ * and the hold, and goes through the list), or it does not, and lets go of its hold.
+ *
+ * <p>Records are written and removed on the client's event thread, in order, together with the
+ * deletions of data they precede ({@link ClientCore}); lookups run on a thread of their own, and
+ * poll the keys that another client is computing every {@value #POLL_MILLIS} ms.
+ */
+final class KeySharing {
+    static final long POLL_MILLIS = 50;
+    /** Records written or removed per call. */
+    static final int CHUNK = 10_000;
+
+    private final ClientCore core;
+    private final ScheduledExecutorService thread;
+    private final ConcurrentLinkedQueue<KeyEntry> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean lookupScheduled = new AtomicBoolean();
+    /** Entries waiting for another client's computation (the lookup thread's alone). */
+    private final List<KeyEntry> watched = new ArrayList<>();
+    /** Whether another live client writes records, so that lookups can find something. */
+    private volatile boolean othersShare;
+    /** How long a new client waits at most for those already there to write their records. */
+    static final long PEER_WAIT_MILLIS = 3000;
+    /** The clients that were there when this one started and have not said they wrote their records yet. */
+    private volatile Set<String> peers;
+    private volatile long peersSince;
+    /** The clients this one wrote its records for (the watch thread's). */
+    private final Set<String> acked = new HashSet<>();
+    /** Whether another client took a hold on a value of this client (never unset). */
+    private volatile boolean marked;
+    /** The owners this client marked already (the lookup thread's). */
+    private final Set<String> markedOwners = new HashSet<>();
+
+    KeySharing(ClientCore core, int number) {
+        this.core = core;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kindling-client-" + number + "-keys");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Whether new computations are looked up first (another live client writes records). */
+    boolean lookups() {
+        return othersShare;
+    }
+
+    // ------------------------------------------------------------------ records
+
+    /** One client's record of one key: sent ({@code 'P'}), in memory ({@code 'M'}) or erred ({@code 'E'}). */
+    record Record(String key, String client, char state, String cache, String storage, int partition, String node,
+            long nbytes, int replicas, byte[] failure) {
+
+        /** The record of {@code e} as it stands, or null if it has none to share. */
+        static Record of(String clientId, KeyEntry e) {
+            char state = switch (e.state) {
+                case PROCESSING -> 'P';
+                case MEMORY -> 'M';
+                case ERRED -> 'E';
+                default -> 0;
+            };
+            if (state == 0 || (state == 'M' && !clientId.equals(KindlingGrid.clientOf(e.storage)))) {
+                return null;
+            }
+            byte[] error = null;
+            if (state == 'E') {
+                error = errorBytes(e.error);
+                if (error == null) {
+                    return null;
+                }
+            }
+            return new Record(e.key.toString(), clientId, state, e.cache, e.storage, e.partition,
+                    e.node == null ? "" : e.node, e.nbytes, e.replicas, error);
+        }
+
+        byte[] toBytes() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + storage.length());
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(state);
+                out.writeUTF(client);
+                out.writeUTF(cache);
+                out.writeUTF(storage);
+                out.writeInt(partition);
+                out.writeUTF(node);
+                out.writeLong(nbytes);
+                out.writeInt(replicas);
+                out.writeInt(failure == null ? -1 : failure.length);
+                if (failure != null) {
+                    out.write(failure);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        /** The record in {@code bytes}, or null if they are not one. */
+        static Record of(String key, byte[] bytes) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+                char state = (char) in.readByte();
+                String client = in.readUTF();
+                String cache = in.readUTF();
+                String storage = in.readUTF();
+                int partition = in.readInt();
+                String node = in.readUTF();
+                long nbytes = in.readLong();
+                int replicas = in.readInt();
+                int n = in.readInt();
+                byte[] error = n < 0 ? null : in.readNBytes(n);
+                return new Record(key, client, state, cache, storage, partition, node, nbytes, replicas, error);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** The error of an erred record, or null if this client cannot read it (a class it lacks). */
+        Throwable error() {
+            if (failure == null) {
+                return null;
+            }
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(failure))) {
+                return (Throwable) in.readObject();
+            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private static byte[] errorBytes(Throwable error) {
+            if (error == null) {
+                return null;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(error);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            return bytes.toByteArray();
+        }
+    }
+
+    /**
+     * Tells the table what changed (records removed first, then written: a key released and sent
+     * again ends with its new record). Runs on the event thread, before the deletions drained with
+     * these changes; returns whether another client may hold values of this client (then they are
+     * released through their holder lists). Throws if a record could not be removed or the mark
+     * read: the caller must then keep the data those records point to, and try again later. A
+     * record that could not be written costs only sharing.
+     */
+    boolean apply(ClientState.RegistryChanges changes) {
+        SharedTable<byte[]> keys = core.backend.table(Claims.KEYS);
+        Set<String> removed = new HashSet<>();
+        for (Key k : changes.removed()) {
+            removed.add(k.toString());
+            if (removed.size() == CHUNK) {
+                keys.removeAll(removed);
+                removed = new HashSet<>();
+            }
+        }
+        keys.removeAll(removed);
+        try {
+            Map<String, byte[]> written = new HashMap<>();
+            for (Record r : changes.written()) {
+                written.put(r.key(), r.toBytes());
+                if (written.size() == CHUNK) {
+                    keys.putAll(written);
+                    written = new HashMap<>();
+                }
+            }
+            keys.putAll(written);
+        } catch (RuntimeException e) {
+            // The cluster is in trouble: these keys are not shared.
+        }
+        if (!marked && !changes.removed().isEmpty()) {
+            marked = core.backend.<String>table(Claims.CACHE).get(Claims.SHARED_FROM + core.clientId) != null;
+        }
+        return marked;
+    }
+
+    /**
+     * Lists this client among those that write records (at its start, so that a client started
+     * after it looks its keys up at once), or takes it off the list (at its close).
+     */
+    void list(boolean in) {
+        try {
+            SharedTable<String> claims = core.backend.table(Claims.CACHE);
+            for (int attempt = 0; attempt < 100; attempt++) {
+                String list = claims.get(Claims.REGISTRANTS);
+                Set<String> now = Claims.holders(list);
+                if (!in && attempt == 0) {
+                    claims.getAndRemove(Claims.ACK + core.clientId);
+                    claims.getAndRemove(Claims.SHARED_FROM + core.clientId);
+                }
+                if (in ? !now.add(core.clientId) : !now.remove(core.clientId)) {
+                    return;
+                }
+                if (list == null ? claims.putIfAbsent(Claims.REGISTRANTS, Claims.list(now))
+                        : now.isEmpty() ? claims.remove(Claims.REGISTRANTS, list)
+                        : claims.replace(Claims.REGISTRANTS, list, Claims.list(now))) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            // Unlisted, this client's keys are found only once it is listed; a dead one is taken off by the others.
+        }
+    }
+
+    /**
+     * Reads which live clients are listed (the watch thread, every round; first at the client's
+     * start). While another one is, this client looks its new computations up, and writes records
+     * of its own keys: when it first sees a client, it writes what it has so far, then tells that
+     * client so ({@value Claims#ACK}), which waits for it before its first lookup. Dead clients
+     * are taken off the list.
+     */
+    void refresh() {
+        try {
+            SharedTable<String> claims = core.backend.table(Claims.CACHE);
+            String list = claims.get(Claims.REGISTRANTS);
+            Set<String> all = Claims.holders(list);
+            all.remove(core.clientId);
+            Set<String> alive = all.isEmpty() ? Set.of() : core.backend.leased(all);
+            if (alive.size() < all.size()) {
+                Set<String> kept = Claims.holders(list);
+                kept.removeAll(all);
+                kept.addAll(alive);
+                claims.replace(Claims.REGISTRANTS, list, Claims.list(kept));
+            }
+            if (peers == null) {
+                peers = new HashSet<>(alive);
+                peersSince = System.nanoTime();
+            }
+            othersShare = !alive.isEmpty();
+            if (alive.isEmpty()) {
+                synchronized (core.state) {
+                    core.state.activate(false);
+                }
+                acked.clear();
+                return;
+            }
+            Set<String> newcomers = new HashSet<>(alive);
+            newcomers.removeAll(acked);
+            if (!newcomers.isEmpty()) {
+                synchronized (core.state) {
+                    core.state.activate(true);
+                }
+                acked.addAll(newcomers);
+                String ack = Claims.list(acked);
+                core.flushRecordsThen(() -> claims.getAndPut(Claims.ACK + core.clientId, ack));
+            }
+        } catch (RuntimeException e) {
+            // the next round tries again
+        }
+    }
+
+    /**
+     * Whether every client that was there when this one started has written its records and said
+     * so, or died, or has had {@value #PEER_WAIT_MILLIS} ms (it may be stuck; its older keys are
+     * then computed again here). Checked on the lookup thread before its lookups.
+     */
+    private boolean peersHeard() {
+        Set<String> waiting = peers;
+        if (waiting == null || waiting.isEmpty()) {
+            return true;
+        }
+        if (System.nanoTime() - peersSince > TimeUnit.MILLISECONDS.toNanos(PEER_WAIT_MILLIS)) {
+            waiting.clear();
+            return true;
+        }
+        try {
+            Set<String> ackKeys = new HashSet<>();
+            waiting.forEach(p -> ackKeys.add(Claims.ACK + p));
+            Map<String, String> acks = core.backend.<String>table(Claims.CACHE).getAll(ackKeys);
+            waiting.removeIf(p -> Claims.holders(acks.get(Claims.ACK + p)).contains(core.clientId));
+            if (!waiting.isEmpty()) {
+                waiting.retainAll(core.backend.leased(waiting));
+            }
+        } catch (RuntimeException e) {
+            waiting.clear();
+        }
+        return waiting.isEmpty();
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    /** Looks up {@code entries} (new computations, held back until answered) on the lookup thread. */
+    void lookUp(List<KeyEntry> entries) {
+        queued.addAll(entries);
+        if (lookupScheduled.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::lookUpQueued);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                lookupScheduled.set(false);
+            }
+        }
+    }
+
+    private void lookUpQueued() {
+        if (!peersHeard()) {
+            try {
+                thread.schedule(this::lookUpQueued, 20, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                lookupScheduled.set(false);
+            }
+            return;
+        }
+        lookupScheduled.set(false);
+        List<KeyEntry> batch = new ArrayList<>(watched);
+        watched.clear();
+        KeyEntry q;
+        while ((q = queued.poll()) != null) {
+            batch.add(q);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            answer(batch);
+        } catch (RuntimeException e) {
+            // The table cannot be read now: this client computes them itself.
+            synchronized (core.state) {
+                batch.forEach(core.state::sharedAbsent);
+            }
+        }
+        core.pump();
+        if (!watched.isEmpty()) {
+            try {
+                thread.schedule(this::lookUpQueued, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                watched.clear();
+            }
+        }
+    }
+
+    private void answer(List<KeyEntry> batch) {
+        Map<String, KeyEntry> byKey = new LinkedHashMap<>(batch.size() * 2);
+        for (KeyEntry e : batch) {
+            byKey.putIfAbsent(e.key.toString(), e);
+        }
+        Map<String, byte[]> found = core.backend.<byte[]>table(Claims.KEYS).getAll(byKey.keySet());
+        Map<KeyEntry, Record> records = new LinkedHashMap<>();
+        Set<String> clients = new HashSet<>();
+        for (Map.Entry<String, byte[]> f : found.entrySet()) {
+            Record r = Record.of(f.getKey(), f.getValue());
+            if (r != null && !r.client().equals(core.clientId)) {
+                records.put(byKey.get(f.getKey()), r);
+                clients.add(r.client());
+            }
+        }
+        Set<String> alive = clients.isEmpty() ? Set.of() : core.backend.leased(clients);
+        List<KeyEntry> absent = new ArrayList<>();
+        for (KeyEntry e : byKey.values()) {
+            Record r = records.get(e);
+            if (r == null || !alive.contains(r.client())) {
+                absent.add(e);
+                continue;
+            }
+            switch (r.state()) {
+                case 'E' -> {
+                    Throwable error = r.error();
+                    synchronized (core.state) {
+                        if (error == null) {
+                            core.state.sharedAbsent(e);
+                        } else {
+                            core.state.sharedErred(e, error);
+                        }
+                    }
+                }
+                case 'M' -> {
+                    if (adopt(e, r, found.get(r.key()))) {
+                        continue;
+                    }
+                    absent.add(e);
+                }
+                default -> {
+                    boolean waits;
+                    synchronized (core.state) {
+                        core.state.sharedWaiting(e);
+                        waits = core.state.awaitsLookup(e);
+                    }
+                    if (waits) {
+                        watched.add(e);
+                    }
+                }
+            }
+        }
+        synchronized (core.state) {
+            absent.forEach(core.state::sharedAbsent);
+        }
+    }
+
+    /**
+     * Takes a hold on the value of record {@code r} (whose bytes are {@code bytes}) for {@code e},
+     * as the class comment describes; returns false if the value cannot be had (this client then
+     * computes it).
+     */
+    private boolean adopt(KeyEntry e, Record r, byte[] bytes) {
+        synchronized (core.state) {
+            if (!core.state.awaitsLookup(e)) {
+                return true;
+            }
+        }
+        if (markedOwners.add(r.client())) {
+            core.backend.<String>table(Claims.CACHE).putIfAbsent(Claims.SHARED_FROM + r.client(), core.clientId);
+        }
+        Location where = new Location(r.cache(), r.storage(), r.partition());
+        String created = core.datasets.holdFrom(r.storage(), r.client());
+        boolean current;
+        try {
+            byte[] now = core.backend.<byte[]>table(Claims.KEYS).get(r.key());
+            current = Arrays.equals(now, bytes) && !core.backend.leased(Set.of(r.client())).isEmpty();
+        } catch (RuntimeException unreadable) {
+            current = false;
+        }
+        if (!current) {
+            core.datasets.letGoFrom(where, created);
+            return false;
+        }
+        boolean taken;
+        synchronized (core.state) {
+            taken = core.state.sharedDone(e, r);
+        }
+        if (!taken) {
+            core.datasets.letGoFrom(where, created);
+        }
+        return true;
+    }
+
+    void close() {
+        thread.shutdownNow();
+    }
+
+    void awaitClosed(long deadlineNanos) {
+        try {
+            thread.awaitTermination(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Removes the records of {@code keys} (a closing client's); returns whether to release through holder lists. */
+    boolean removeAll(Set<Key> keys) {
+        return apply(new ClientState.RegistryChanges(keys, List.of()));
+    }
+}

@@ -1,0 +1,180 @@
+package io.kindling.client;
+
+import io.kindling.grid.internal.KindlingGrid;
+import org.apache.ignite.cache.CachePeekMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Shared keys (Dask's one value per key, cluster-wide): a client that submits a pure key another
+ * client computed, or is computing, gets that value or that error without running the task again,
+ * thick or thin; each client holds its own claim, so the value stays while either holds it, and
+ * one client's cancel leaves the other's work alone.
+ */
+@Timeout(300)
+class SharedKeysTest {
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalCluster.builder().nodes(2).threads(2).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static long stored() {
+        return KindlingGrid.dataCache(cluster.ignite()).sizeLong(CachePeekMode.PRIMARY);
+    }
+
+    private static void awaitStored(long n) {
+        GridFixture.awaitCondition("the cluster to hold " + n + " values", () -> stored() == n);
+    }
+
+    /** A different value on every run: a task run twice would show. */
+    public static double random(int seed) {
+        return seed + ThreadLocalRandom.current().nextDouble();
+    }
+
+    /** As {@link #random}, after {@code millis}. */
+    public static double slowRandom(int seed, int millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return seed + ThreadLocalRandom.current().nextDouble();
+    }
+
+    public static int fail(int x) {
+        throw new IllegalStateException("failed on purpose: " + x + " " + ThreadLocalRandom.current().nextLong());
+    }
+
+    public static double plus(double x, double y) {
+        return x + y;
+    }
+
+    @Test
+    void aSecondClient_getsTheValueAnotherComputed_thickAndThin() throws Exception {
+        long before = stored();
+        try (Client first = Client.of(cluster)) {
+            List<Future<Double>> fs = first.map(SharedKeysTest::random, List.of(1, 2, 3, 4, 5));
+            List<Double> values = first.gather(fs);
+            try (Client thick = Client.of(cluster); Client thin = Client.connect(cluster.thinClientAddress())) {
+                for (Client c : List.of(thick, thin)) {
+                    List<Future<Double>> again = c.map(SharedKeysTest::random, List.of(1, 2, 3, 4, 5));
+                    assertEquals(fs.get(0).key(), again.get(0).key());
+                    assertEquals(values, c.gather(again), "the values " + c + " got were computed again");
+                    // One value each, whoever holds it.
+                    assertEquals(before + 5, stored());
+                }
+                // The first client lets go: the others' claims keep the values.
+                fs.forEach(Future::release);
+                first.close();
+                List<Future<Double>> third = thick.map(SharedKeysTest::random, List.of(1, 2, 3, 4, 5));
+                assertEquals(values, thick.gather(third));
+                // A task of another client reads the shared value where it is.
+                assertEquals(values.get(0) + values.get(1),
+                        thin.submit(SharedKeysTest::plus, thin.map(SharedKeysTest::random, List.of(1, 2, 3)).get(0),
+                                thin.map(SharedKeysTest::random, List.of(2)).get(0)).result(BOUND), 1e-9);
+            }
+        }
+        // Every holder gone: so is every value.
+        awaitStored(before);
+    }
+
+    @Test
+    void aKeyBeingComputed_isWaitedFor_notRunTwice() throws Exception {
+        long before = stored();
+        try (Client first = Client.of(cluster); Client second = Client.connect(cluster.thinClientAddress())) {
+            awaitSharing(second);
+            Future<Double> slow = first.submit(SharedKeysTest::slowRandom, 7, 1500);
+            awaitRecord(slow);
+            Future<Double> same = second.submit(SharedKeysTest::slowRandom, 7, 1500);
+            assertEquals(slow.result(BOUND), same.result(BOUND));
+            assertEquals(before + 1, stored());
+        }
+        awaitStored(before);
+    }
+
+    @Test
+    void anErredKey_errsForTheOtherClient_withoutRunningAgain() {
+        try (Client first = Client.of(cluster); Client second = Client.of(cluster)) {
+            Future<Integer> f = first.submit(SharedKeysTest::fail, 3);
+            Exception one = assertThrows(Exception.class, () -> f.result(BOUND));
+            awaitSharing(second);
+            Future<Integer> g = second.submit(SharedKeysTest::fail, 3);
+            Exception two = assertThrows(Exception.class, () -> g.result(BOUND));
+            // The message carries a random number: the same message means the same run.
+            assertEquals(rootMessage(one), rootMessage(two));
+            assertEquals("error", g.status());
+        }
+    }
+
+    @Test
+    void cancelByOneClient_dropsOnlyItsClaim() throws Exception {
+        try (Client first = Client.of(cluster); Client second = Client.of(cluster)) {
+            awaitSharing(second);
+            Future<Double> x = first.submit(SharedKeysTest::slowRandom, 11, 1500);
+            awaitRecord(x);
+            Future<Double> y = second.submit(SharedKeysTest::slowRandom, 11, 1500);
+            first.cancel(List.of(x));
+            assertTrue(x.isCancelled());
+            assertFalse(y.isCancelled());
+            assertTrue(y.result(BOUND) >= 11);
+            assertThrows(FutureCancelledException.class, () -> x.result(BOUND));
+        }
+    }
+
+    @Test
+    void theCancelledComputation_ofTheOtherClient_isComputedHere() throws Exception {
+        try (Client first = Client.of(cluster); Client second = Client.of(cluster)) {
+            awaitSharing(second);
+            Future<Double> y = second.submit(SharedKeysTest::slowRandom, 13, 1500);
+            awaitRecord(y);
+            // The first client waits for the second's computation; the second gives up on it.
+            Future<Double> x = first.submit(SharedKeysTest::slowRandom, 13, 1500);
+            second.cancel(List.of(y));
+            assertTrue(x.result(BOUND) >= 13);
+            assertEquals("finished", x.status());
+        }
+    }
+
+    /** Waits until {@code c} knows another client shares keys (it reads that every watch round). */
+    private static void awaitSharing(Client c) {
+        GridFixture.awaitCondition("the client to see another that shares keys", () -> c.core().sharing.lookups());
+    }
+
+    /**
+     * Waits until the cluster knows of the computation of {@code f} (its client writes that a
+     * moment after it sends the task; a key submitted by two clients within that moment runs twice).
+     */
+    private static void awaitRecord(Future<?> f) {
+        GridFixture.awaitCondition("the computation of " + f.key() + " to be on record", () -> {
+            var keys = cluster.ignite().cache(io.kindling.grid.internal.Claims.KEYS);
+            return keys != null && keys.containsKey(f.key().toString());
+        });
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}
