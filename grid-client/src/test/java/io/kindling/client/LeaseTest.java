@@ -122,6 +122,41 @@ class LeaseTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"thin", "thick"})
+    void killedClient_theValuesItShared_stayWithTheirOtherHolder(String mode) throws Exception {
+        Process child = holder(mode, false);
+        try (Client reader = Client.of(cluster)) {
+            GridFixture.awaitCondition("the reader to see the other client", () -> reader.core().sharing.lookups());
+            long before = tasksRun("inc");
+            List<Future<Integer>> shared = reader.map(Ops::inc, List.of(1, 2));
+            assertEquals(List.of(2, 3), reader.gather(shared));
+            assertEquals(before, tasksRun("inc"), "the reader ran tasks the other client had computed");
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            GridFixture.awaitCondition("the dead client's values nobody else holds to be reclaimed",
+                    () -> dataSize() == 2);
+            assertEquals(List.of(2, 3), reader.gather(shared), "the values the reader shares stay");
+            assertEquals(List.of(3, 4), reader.gather(reader.map(Ops::inc, shared)), "tasks read them where they are");
+            // A key the dead client computed and nobody shared is computed again, not waited for.
+            assertEquals(4, reader.submit(Ops::inc, 3).result(java.time.Duration.ofSeconds(60)));
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        GridFixture.awaitCondition("the values to go with their last holder", () -> dataSize() == 0);
+    }
+
+    /** Tasks of {@code function} that the nodes have finished. */
+    private static long tasksRun(String function) {
+        long n = 0;
+        for (Ignite node : Ignition.allGrids()) {
+            long[] counts = TaskEvents.forNode(node.name()).functionCounts().get(function);
+            n += counts == null ? 0 : counts[0] + counts[1];
+        }
+        return n;
+    }
+
     /** Tasks of the function {@code slow} that the nodes have run or are running. */
     private static long slowTasksStarted() {
         long n = 0;

@@ -182,6 +182,36 @@ class DashboardJsonTest {
                 && number(r, "waiting") == 0);
     }
 
+    /** As {@link #gated}, under its own name, for the progress of work two clients share. */
+    public static int sharedGated(int x) throws InterruptedException {
+        return gated(x);
+    }
+
+    @Test
+    void progress_countsWorkThatTwoClientsShare_once() {
+        gate = new CountDownLatch(1);
+        List<Integer> items = List.of(1, 2, 3, 4);
+        List<Future<Integer>> first = client.map(DashboardJsonTest::sharedGated, items);
+        try (Client other = Client.of(cluster)) {
+            List<Future<Integer>> second = other.map(DashboardJsonTest::sharedGated, items);
+            io.kindling.client.SharedKeysProbe.awaitWaitingForOthers(other, items.size());
+            // The second client does not count the four as its own pending work: the first does.
+            assertEquals(null, io.kindling.client.SharedKeysProbe.pending(other).get("sharedGated"));
+            assertEquals(4L, io.kindling.client.SharedKeysProbe.pending(client).get("sharedGated"));
+            Http.await("4 sharedGated tasks running or waiting, not 8", () -> row("sharedGated"),
+                    r -> r != null && number(r, "running") >= 1 && number(r, "running") + number(r, "waiting") == 4);
+            gate.countDown();
+            assertEquals(items, other.gather(second));
+            assertEquals(client.gather(first), other.gather(second));
+            Http.await("the shared tasks done once", () -> row("sharedGated"),
+                    r -> number(r, "running") == 0 && number(r, "waiting") == 0);
+            assertEquals(4L, number(row("sharedGated"), "done"), "done counts each shared task once");
+        } finally {
+            gate.countDown();
+            first.forEach(Future::release);
+        }
+    }
+
     private static Map<String, Object> row(String function) {
         return Http.list(base + "/json/progress").stream().filter(p -> function.equals(p.get("function"))).findFirst()
                 .orElse(null);
