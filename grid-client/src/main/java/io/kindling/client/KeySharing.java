@@ -13,6 +13,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -64,6 +65,11 @@ final class KeySharing {
     private final List<KeyEntry> watched = new ArrayList<>();
     /** Whether another live client writes records, so that lookups can find something. */
     private volatile boolean othersShare;
+    /** Force-cancelled keys the list keeps (the oldest go first): clients read it every watch round. */
+    static final int FORCED_KEPT = 1000;
+    /** The ids of the forced cancels this client has acted on, or made (the watch thread's, and the caller's of {@link #force}). */
+    private final Set<String> forcedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong forcedCount = new java.util.concurrent.atomic.AtomicLong();
     /** How long a new client waits at most for those already there to write their records. */
     static final long PEER_WAIT_MILLIS = 3000;
     /** The clients that were there when this one started and have not said they wrote their records yet. */
@@ -275,6 +281,9 @@ final class KeySharing {
                 peersSince = System.nanoTime();
             }
             othersShare = !alive.isEmpty();
+            if (!alive.isEmpty()) {
+                actOnForced(claims.get(Claims.FORCED));
+            }
             if (alive.isEmpty()) {
                 synchronized (core.state) {
                     core.state.activate(false);
@@ -294,6 +303,76 @@ final class KeySharing {
             }
         } catch (RuntimeException e) {
             // the next round tries again
+        }
+    }
+
+    // ------------------------------------------------------------------ cancel with force
+
+    /**
+     * Cancels {@code keys} for every client, as Dask's {@code cancel(force=True)}: each client
+     * that shares keys cancels its unfinished computation of them (waiting, running, or waiting
+     * for another client's) when it next reads the list of forced keys, within a watch round. A
+     * value already computed stays with the clients that hold it.
+     */
+    void force(Collection<Key> keys) {
+        SharedTable<String> claims = core.backend.table(Claims.CACHE);
+        List<String> lines = new ArrayList<>();
+        for (Key k : keys) {
+            String id = core.clientId + "." + forcedCount.incrementAndGet();
+            forcedSeen.add(id);
+            lines.add(id + " " + java.net.URLEncoder.encode(k.toString(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String list = claims.get(Claims.FORCED);
+            List<String> now = new ArrayList<>(list == null ? List.of() : Arrays.asList(list.split("\n")));
+            now.addAll(lines);
+            while (now.size() > FORCED_KEPT) {
+                now.remove(0);
+            }
+            String next = String.join("\n", now);
+            if (list == null ? claims.putIfAbsent(Claims.FORCED, next) : claims.replace(Claims.FORCED, list, next)) {
+                return;
+            }
+        }
+        throw new ClusterUnavailableException("the list of keys cancelled with force changed 100 times while this "
+                + "client tried to add to it: too many clients cancel with force at once; try again", null);
+    }
+
+    /** Cancels this client's unfinished computations of the forced keys in {@code list} it has not acted on yet. */
+    private void actOnForced(String list) {
+        if (list == null) {
+            forcedSeen.clear();
+            return;
+        }
+        Set<String> ids = new HashSet<>();
+        List<Key> keys = new ArrayList<>();
+        for (String line : list.split("\n")) {
+            int space = line.indexOf(' ');
+            if (space <= 0) {
+                continue;
+            }
+            String id = line.substring(0, space);
+            ids.add(id);
+            if (forcedSeen.add(id)) {
+                keys.add(Key.of(java.net.URLDecoder.decode(line.substring(space + 1),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        forcedSeen.retainAll(ids);
+        if (keys.isEmpty()) {
+            return;
+        }
+        boolean any = false;
+        synchronized (core.state) {
+            for (Key k : keys) {
+                KeyEntry e = core.state.get(k);
+                if (e != null && !e.finished()) {
+                    any |= core.state.cancel(e);
+                }
+            }
+        }
+        if (any) {
+            core.pump();
         }
     }
 
@@ -349,6 +428,7 @@ final class KeySharing {
             return;
         }
         lookupScheduled.set(false);
+        boolean polling = !watched.isEmpty();
         List<KeyEntry> batch = new ArrayList<>(watched);
         watched.clear();
         KeyEntry q;
@@ -359,6 +439,10 @@ final class KeySharing {
             return;
         }
         try {
+            if (polling) {
+                // A computation waited for may have been cancelled with force: that cancels the waiters too.
+                actOnForced(core.backend.<String>table(Claims.CACHE).get(Claims.FORCED));
+            }
             answer(batch);
         } catch (RuntimeException e) {
             // The table cannot be read now: this client computes them itself.

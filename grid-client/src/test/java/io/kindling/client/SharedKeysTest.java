@@ -155,6 +155,28 @@ class SharedKeysTest {
         }
     }
 
+    @Test
+    void forceCancel_cancelsTheKeyForEveryClient_theOneComputingIt_andOneWaiting() throws Exception {
+        try (Client first = Client.of(cluster); Client second = Client.connect(cluster.thinClientAddress());
+                Client third = Client.of(cluster)) {
+            awaitSharing(first);
+            awaitSharing(third);
+            Future<Double> x = first.submit(SharedKeysTest::slowRandom, 17, 3000);
+            awaitRecord(x);
+            Future<Double> y = second.submit(SharedKeysTest::slowRandom, 17, 3000);
+            SharedKeysProbe.awaitWaitingForOthers(second, 1);
+            third.cancel(List.of(third.submit(SharedKeysTest::slowRandom, 17, 3000)), true);
+            GridFixture.awaitCondition("the computing client's future to be cancelled", x::isCancelled);
+            GridFixture.awaitCondition("the waiting client's future to be cancelled", y::isCancelled);
+            assertThrows(FutureCancelledException.class, () -> y.result(BOUND));
+            // Submitted again once let go of, the key is computed anew.
+            x.release();
+            Future<Double> again = first.submit(SharedKeysTest::slowRandom, 17, 3000);
+            assertEquals(x.key(), again.key());
+            assertTrue(again.result(BOUND) >= 17);
+        }
+    }
+
     /** Waits until {@code c} knows another client shares keys (it reads that every watch round). */
     private static void awaitSharing(Client c) {
         GridFixture.awaitCondition("the client to see another that shares keys", () -> c.core().sharing.lookups());

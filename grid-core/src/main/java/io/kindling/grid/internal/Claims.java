@@ -63,6 +63,11 @@ public final class Claims {
      * holder lists. (Storage names have a '#', so no storage is named like it.)
      */
     public static final String SHARED_FROM = "shared-from:";
+    /**
+     * The entry of {@link #CACHE} listing the keys cancelled lately with {@code force}: every
+     * client that shares keys cancels its unfinished computations of them on sight.
+     */
+    public static final String FORCED = "force-cancelled";
     /** The prefix of the entry of {@link #CACHE} in which the client named after it lists the clients it wrote its key records for. */
     public static final String ACK = "shared-ack:";
 
