@@ -124,6 +124,7 @@ final class KeySharing {
                     e.node == null ? "" : e.node, e.nbytes, e.replicas, error);
         }
 
+        /** The bytes of this record: its state and client first, where the servers' reaper reads them ({@code Claims.recordClient}). */
         byte[] toBytes() {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + storage.length());
             try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -140,11 +140,26 @@ class LeaseTest {
             assertEquals(List.of(3, 4), reader.gather(reader.map(Ops::inc, shared)), "tasks read them where they are");
             // A key the dead client computed and nobody shared is computed again, not waited for.
             assertEquals(4, reader.submit(Ops::inc, 3).result(java.time.Duration.ofSeconds(60)));
+            GridFixture.awaitCondition("the reaper to drop the dead client's key records", () -> deadRecords() == 0);
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
         GridFixture.awaitCondition("the values to go with their last holder", () -> dataSize() == 0);
+    }
+
+    /** Records of the shared key table written by clients that hold no lease. */
+    private static long deadRecords() {
+        org.apache.ignite.IgniteCache<String, byte[]> keys = cluster.ignite().cache(io.kindling.grid.internal.Claims.KEYS);
+        if (keys == null) {
+            return 0;
+        }
+        long n = 0;
+        for (javax.cache.Cache.Entry<String, byte[]> e : keys) {
+            String client = io.kindling.grid.internal.Claims.recordClient(e.getValue());
+            n += KindlingGrid.leaseCache(cluster.ignite()).containsKey(client) ? 0 : 1;
+        }
+        return n;
     }
 
     /** Tasks of {@code function} that the nodes have finished. */

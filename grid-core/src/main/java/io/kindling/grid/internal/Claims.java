@@ -101,6 +101,44 @@ public final class Claims {
         return ignite.getOrCreateCache(Claims.<V>configuration(name));
     }
 
+    /**
+     * Removes the records in {@link #KEYS} that dead clients wrote of the keys of {@code storages}
+     * (their data, which the reaper found without a lease): nobody takes them over any more, and
+     * a table nobody cleaned would keep them for ever.
+     */
+    static void dropRecordsOf(Ignite ignite, Set<String> storages) {
+        IgniteCache<String, byte[]> keys = ignite.cache(KEYS);
+        if (keys == null || storages.isEmpty()) {
+            return;
+        }
+        Map<String, String> clientOfKey = new java.util.HashMap<>();
+        for (String storage : storages) {
+            int hash = storage.lastIndexOf('#');
+            if (hash > 0) {
+                clientOfKey.put(storage.substring(0, hash), KindlingGrid.clientOf(storage));
+            }
+        }
+        keys.getAll(clientOfKey.keySet()).forEach((key, record) -> {
+            if (clientOfKey.get(key).equals(recordClient(record))) {
+                keys.remove(key, record);
+            }
+        });
+    }
+
+    /**
+     * The client that wrote a record of {@link #KEYS}, or null: a record begins with its state
+     * (one byte) and the client's id (as {@link java.io.DataOutput#writeUTF}); the client side
+     * ({@code KeySharing.Record}) writes the rest.
+     */
+    public static String recordClient(byte[] record) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(record))) {
+            in.readByte();
+            return in.readUTF();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** The holders a list names. */
     public static Set<String> holders(String list) {
         Set<String> out = new TreeSet<>();

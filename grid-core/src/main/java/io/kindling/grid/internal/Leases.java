@@ -102,6 +102,7 @@ public final class Leases {
         if (!orphans.isEmpty()) {
             data.removeAll(orphans);
         }
+        Claims.dropRecordsOf(ignite, new HashSet<>(orphanStorages.values()));
         return byClient;
     }
 
