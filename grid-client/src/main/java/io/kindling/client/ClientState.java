@@ -1016,21 +1016,12 @@ final class ClientState {
 
     /** How many tasks wait for another client's computation of their key. */
     int waitingForOthers() {
-        int n = 0;
-        for (KeyEntry e : entries.values()) {
-            n += e.sharedWait ? 1 : 0;
-        }
-        return n;
+        return count(e -> e.sharedWait);
     }
 
     /** New computations to look up in the shared key table, since the last call. */
     List<KeyEntry> drainLookups() {
-        if (toLookUp.isEmpty()) {
-            return List.of();
-        }
-        List<KeyEntry> out = new ArrayList<>(toLookUp);
-        toLookUp.clear();
-        return out;
+        return drain(toLookUp);
     }
 
     /** Whether {@code e} still waits for its lookup's answer (it may have been cancelled or released meanwhile). */
@@ -1247,25 +1238,32 @@ final class ClientState {
 
     /** How many fire-and-forget tasks are not done yet. */
     int pendingFireAndForget() {
+        return count(e -> e.fireAndForget);
+    }
+
+    private int count(java.util.function.Predicate<KeyEntry> which) {
         int n = 0;
         for (KeyEntry e : entries.values()) {
-            if (e.fireAndForget) {
-                n++;
-            }
+            n += which.test(e) ? 1 : 0;
         }
         return n;
+    }
+
+    /** The items of {@code list}, which is emptied. */
+    private static <T> List<T> drain(List<T> list) {
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>(list);
+        list.clear();
+        return out;
     }
 
     // ------------------------------------------------------------------ commands and queries
 
     /** Futures to complete since the last call. */
     List<Completion> drainCompleted() {
-        if (completed.isEmpty()) {
-            return List.of();
-        }
-        List<Completion> out = new ArrayList<>(completed);
-        completed.clear();
-        return out;
+        return drain(completed);
     }
 
     /**
