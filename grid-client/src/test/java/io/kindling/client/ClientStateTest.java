@@ -155,6 +155,71 @@ class ClientStateTest {
         assertEquals(1, state.drainDeletions().size(), "y's data deleted");
     }
 
+    // ------------------------------------------------------------------ keys shared with other clients
+
+    /** A record of another client's value of {@code key}, as the shared key table gives it. */
+    private static KeySharing.Record otherValue(String key) {
+        return new KeySharing.Record(key, "other", 'M', "kindling-data", key + "#other.1", 2, "c", 8, 0, null);
+    }
+
+    @Test
+    void sharing_newTasksWaitForTheirLookup_thenTakeAnotherClientsValue_orRun() {
+        state.shareKeys(() -> true);
+        KeyEntry x = held(inc("x", 1));
+        KeyEntry y = held(inc("y", Key.of("x")));
+        assertEquals(List.of(x, y), state.drainLookups());
+        assertTrue(take().isEmpty(), "nothing is sent before its lookup answers");
+        // Another client has y: x, which only y read, is not needed for it.
+        assertTrue(state.sharedDone(y, otherValue("y")));
+        check();
+        assertEquals(KeyEntry.State.MEMORY, y.state);
+        assertEquals("y#other.1", y.storage);
+        assertEquals("c", y.node);
+        assertTrue(y.done.isDone());
+        // x is still held: nobody has it, so it runs.
+        state.sharedAbsent(x);
+        check();
+        List<Batch> batches = take();
+        assertEquals(List.of(x), batches.get(0).entries);
+        succeed(batches.get(0), 2);
+        assertFalse(state.sharedDone(x, otherValue("x")), "an answer that comes late changes nothing");
+        check();
+    }
+
+    @Test
+    void sharing_aTaskWaitingForAnotherClient_isNotPending_andErrsWithItsError() {
+        state.shareKeys(() -> true);
+        KeyEntry x = held(inc("x", 1));
+        state.drainLookups();
+        assertEquals(Map.of("inc", 1L), state.pendingByFunction());
+        state.sharedWaiting(x);
+        check();
+        assertEquals(Map.of(), state.pendingByFunction(), "the other client counts it");
+        assertEquals(1, state.waitingForOthers());
+        IllegalStateException error = new IllegalStateException("failed there");
+        state.sharedErred(x, error);
+        check();
+        assertEquals(KeyEntry.State.ERRED, x.state);
+        assertSame(error, x.error);
+        assertEquals(0, state.waitingForOthers());
+    }
+
+    @Test
+    void sharing_recordsFollowTheKey_writtenWhileActive_removedBeforeItsDataGoes() {
+        KeyEntry x = held(inc("x", 1));
+        runAll(2);
+        assertFalse(state.hasRegistryChanges(), "no records while no other client reads them");
+        state.activate(true);
+        ClientState.RegistryChanges first = state.drainRegistryChanges("test");
+        assertEquals(1, first.written().size(), "what it has so far is written when another client appears");
+        assertEquals('M', first.written().get(0).state());
+        state.release(x);
+        check();
+        ClientState.RegistryChanges second = state.drainRegistryChanges("test");
+        assertEquals(Set.of(x.key), second.removed());
+        assertEquals(1, state.drainDeletions().size(), "the data goes after the record, in the same round");
+    }
+
     @Test
     void story_namesEveryStepOfAKey_andTheLogIsBounded() {
         KeyEntry x = held(inc("x", 1));
