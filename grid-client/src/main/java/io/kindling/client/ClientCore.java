@@ -405,6 +405,14 @@ final class ClientCore implements AutoCloseable {
         for (Batch b : batches) {
             send(b);
         }
+        if (records && !completed.isEmpty() && !closed) {
+            // Another client may look these keys up as soon as this one has their results: their
+            // records are written first (on the event thread, which writes records in order).
+            List<ClientState.Completion> done = completed;
+            completed = List.of();
+            flushRecordsThen(() -> done.forEach(c -> c.done().complete(c.resolution())), () -> done.forEach(
+                    c -> c.done().complete(c.resolution())));
+        }
         carryOut(completed, delete, cancels);
         if (records && !closed && registryScheduled.compareAndSet(false, true)) {
             try {
@@ -426,17 +434,26 @@ final class ClientCore implements AutoCloseable {
 
     /** Writes the records queued so far for the shared key table on the event thread, then runs {@code then} there. */
     void flushRecordsThen(Runnable then) {
+        flushRecordsThen(then, () -> { });
+    }
+
+    /** As {@link #flushRecordsThen(Runnable)}; {@code closing} runs instead, here, if the client is closing. */
+    private void flushRecordsThen(Runnable then, Runnable closing) {
         try {
             events.execute(() -> {
                 try {
                     deleteQueued();
-                    then.run();
                 } catch (RuntimeException e) {
                     // the cluster is in trouble: the next change tries again
                 }
+                try {
+                    then.run();
+                } catch (RuntimeException e) {
+                    // an acknowledgement that could not be written: the newcomer stops waiting for it in time
+                }
             });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // closing
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            closing.run();
         }
     }
 

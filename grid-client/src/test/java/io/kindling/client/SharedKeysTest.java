@@ -92,6 +92,23 @@ class SharedKeysTest {
     }
 
     @Test
+    void aKeyComputedByOneClient_isSharedWithTheNext_atOnce_everyTime() throws Exception {
+        try (Client first = Client.of(cluster); Client second = Client.connect(cluster.thinClientAddress())) {
+            awaitSharing(first);
+            awaitSharing(second);
+            for (int round = 0; round < 20; round++) {
+                // Once the first client has the value, the second's submission right after gets it too.
+                Future<Double> x = first.submit(SharedKeysTest::random, 1000 + round);
+                double value = x.result(BOUND);
+                Future<Double> y = second.submit(SharedKeysTest::random, 1000 + round);
+                assertEquals(value, y.result(BOUND), "round " + round);
+                x.release();
+                y.release();
+            }
+        }
+    }
+
+    @Test
     void aKeyBeingComputed_isWaitedFor_notRunTwice() throws Exception {
         long before = stored();
         try (Client first = Client.of(cluster); Client second = Client.connect(cluster.thinClientAddress())) {
