@@ -522,6 +522,11 @@ final class ClientState {
         e.setbacks = 0;
         move(e, KeyEntry.State.MEMORY, "finished");
         register(e);
+        inMemory(e);
+    }
+
+    /** {@code e} reached memory: its futures complete, and tasks waiting only for it are ready. */
+    private void inMemory(KeyEntry e) {
         resolved(e);
         for (KeyEntry d : e.waitingDependents) {
             if (d.state == KeyEntry.State.WAITING && --d.unfinishedInputs == 0) {
@@ -1091,14 +1096,7 @@ final class ClientState {
         e.setbacks = 0;
         e.adopted = true;
         move(e, KeyEntry.State.MEMORY, "computed by another client");
-        resolved(e);
-        for (KeyEntry d : e.waitingDependents) {
-            if (d.state == KeyEntry.State.WAITING && --d.unfinishedInputs == 0) {
-                makeReady(d);
-            }
-        }
-        e.waitingDependents.clear();
-        unneeded.add(e);
+        inMemory(e);
         settle();
         return true;
     }
