@@ -104,6 +104,7 @@ final class DistributedCases {
             guarded(report, "jit_warmup", () -> warmUp(report, c));
             guarded(report, "dist_submit_gather", () -> submitGather(report, c));
             guarded(report, "dist_map_gather", () -> mapGather(report, c));
+            guarded(report, "dist_map_gather_shared", () -> mapGatherShared(report, c));
             guarded(report, "dist_map_gather_1M", () -> mapGatherMillion(report, c));
             guarded(report, "dist_delayed_tree_compute", () -> tree(report, c));
             guarded(report, "dist_roundtrip_latency", () -> latency(report, c));
@@ -241,6 +242,25 @@ final class DistributedCases {
                 c -> c.map(LocalCases::inc, range), submits)), true, Map.of("submit_runs_s", last(submits, REPS), "note",
                 "client.map(inc, range(N)) (pure keys) + gather; every future is released between runs, so each run "
                         + "computes all N again"));
+    }
+
+    /**
+     * {@code dist_map_gather_shared}: {@code dist_map_gather} while a second client of the cluster
+     * is open and idle, so that the client shares its keys: it writes a record of each, looks its
+     * new tasks up before sending them, and removes the records before the data goes. What sharing
+     * costs, against {@code dist_map_gather} in the same run.
+     */
+    private static void mapGatherShared(Report report, Client client) throws Exception {
+        if (client.ignite() == null) {
+            return;
+        }
+        List<Integer> range = IntStream.range(0, N_INDEP).boxed().collect(Collectors.toList());
+        try (Client other = Client.over(client.ignite())) {
+            report.emit("dist_map_gather_shared", N_INDEP, Measure.repeat(1, REPS, () -> timedGather(client,
+                    c -> c.map(LocalCases::inc, range), null)), true, Map.of("note", "dist_map_gather with a second, "
+                    + "idle client of the cluster open: every key is recorded and looked up in the shared key table"));
+            LocalCases.check(other.nbytes().isEmpty());
+        }
     }
 
     static final int N_MILLION = Integer.getInteger("kindling.bench.nMillion", 1_000_000);
