@@ -168,8 +168,13 @@ final class ClientCore implements AutoCloseable {
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-client-" + number + "-io"));
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "kindling-callbacks-" + number));
         this.sharing = new KeySharing(this, number);
-        sharing.list(true);
-        sharing.refresh();
+        if (forTasks) {
+            // Not on the task's thread: it may be one the node's stop is waiting for.
+            sharing.startLater();
+        } else {
+            sharing.list(true);
+            sharing.refresh();
+        }
         state.shareKeys(sharing::lookups);
         events.scheduleWithFixedDelay(this::releaseCollected, COLLECT_MILLIS, COLLECT_MILLIS, TimeUnit.MILLISECONDS);
         long renew = io.kindling.grid.internal.Leases.renewMillis();
@@ -339,28 +344,34 @@ final class ClientCore implements AutoCloseable {
         requireOpen();
         // The classes the tasks carry are registered with the cluster now (GridBackend.introduce),
         // counted as a send: a registration a node's death left waiting is freed as a send's is.
-        countedAsSend(() -> {
-            for (Task t : tasks) {
+        List<Task> checked = countedAsSend(() -> {
+            List<Task> out = tasks;
+            for (int i = 0; i < tasks.size(); i++) {
+                Task t = tasks.get(i);
                 if (t.function() instanceof FutureValue<?> future) {
                     future.requireUsableBy(this);
                 } else {
-                    Serialization.check(t);
-                    Serialization.samples(t, backend::introduce);
+                    Task c = Serialization.check(t);
+                    if (c != t) {
+                        out = out == tasks ? new ArrayList<>(tasks) : out;
+                        out.set(i, c);
+                    }
+                    Serialization.samples(c, backend::introduce);
                 }
             }
-            return null;
+            return out;
         });
         if (replicas > 0) {
             ensureDataCache(replicas);
         }
         List<KeyEntry> out = new ArrayList<>(held.size());
         synchronized (state) {
-            List<KeyEntry> added = new ArrayList<>(tasks.size());
-            for (Task t : tasks) {
+            List<KeyEntry> added = new ArrayList<>(checked.size());
+            for (Task t : checked) {
                 added.add(state.addTask(t, options));
             }
             // A map holds its tasks' keys in the order it added them: no lookup needed then.
-            boolean inOrder = held.size() == tasks.size();
+            boolean inOrder = held.size() == checked.size();
             int i = 0;
             for (Key k : held) {
                 KeyEntry e = inOrder && added.get(i).key.equals(k) ? added.get(i) : state.get(k);

@@ -433,6 +433,71 @@ final class Datasets {
         return core.future(e);
     }
 
+    // ------------------------------------------------------------------ futures inside task arguments
+
+    /**
+     * A finished future as it travels inside a packed argument ({@link PackedArgument}): where its
+     * value is, and whose it is; read back, it is a future of the client at hand
+     * ({@link Client#current()}: inside a task, its node's), which holds the value through its
+     * holder list from then on, as a client that fetched it from a dataset does.
+     */
+    static final class Travelling implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Item item;
+        private final String owner;
+
+        Travelling(Item item, String owner) {
+            this.item = item;
+            this.owner = owner;
+        }
+
+        private Object readResolve() {
+            return Client.current().core().datasets.arrive(item, owner);
+        }
+    }
+
+    /** The form {@code f} travels in; it must be finished (its value is then on the cluster). */
+    Travelling travelling(Future<?> f) {
+        if (!f.released() && f.client() == core && !f.done()) {
+            throw new DatasetException("a future inside a task's argument must be finished, and '" + f.key() + "' is "
+                    + f.status() + ", not finished: wait for it first (result() or Futures.wait), or pass it to the "
+                    + "task directly, or in a List, Set, Map or array, and the task gets its value once it is there");
+        }
+        return new Travelling(item("a future inside a task's argument", f), core.clientId);
+    }
+
+    /**
+     * A future of this client for a value of client {@code owner} that travelled here: its own if
+     * it is this client's; otherwise this client joins the value's holder list, marking the owner
+     * first so that the owner's release goes through the list ({@link KeySharing}). The owner
+     * holds the value while the task that carried the future has not run.
+     */
+    Future<?> arrive(Item i, String owner) {
+        boolean other = !owner.equals(core.clientId);
+        if (other) {
+            core.backend.<String>table(Claims.CACHE).putIfAbsent(Claims.SHARED_FROM + owner, core.clientId);
+            holdFrom(i.storage(), owner);
+        }
+        KeyEntry e;
+        synchronized (core.state) {
+            KeyEntry own = core.state.get(i.key());
+            if (own != null && own.state == KeyEntry.State.MEMORY) {
+                e = own;
+            } else {
+                e = core.state.addData(i.key, i.cache, i.storage, i.partition, i.node, i.nbytes, i.inline, i.value,
+                        i.replicas, null);
+                if (other && ClientState.uses(e, i.storage)) {
+                    e.handedIn = true;
+                }
+            }
+            core.state.hold(e);
+        }
+        if (other && !ClientState.uses(e, i.storage()) && shared.remove(i.storage())) {
+            releaseClaims(List.of(i.location()), ClientCore.CONTROL_TIMEOUT_MILLIS);
+        }
+        return core.future(e);
+    }
+
     private DatasetException notFound(String name) {
         List<String> names = names();
         return new DatasetException("no dataset named '" + name + "' on this cluster"

@@ -91,6 +91,18 @@ final class KeySharing {
         });
     }
 
+    /** Lists this client and reads who else is there on the lookup thread, not the caller's (a node's client). */
+    void startLater() {
+        try {
+            thread.execute(() -> {
+                list(true);
+                refresh();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed before it started
+        }
+    }
+
     /** Whether new computations are looked up first (another live client writes records). */
     boolean lookups() {
         return othersShare;

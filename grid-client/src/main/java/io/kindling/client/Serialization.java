@@ -38,15 +38,36 @@ final class Serialization {
     private Serialization() {
     }
 
-    static void check(Task task) {
-        if (!STATELESS.get(task.function().getClass())) {
-            write(task, task.function(), "function " + Tokens.functionName(task.function()));
+    /**
+     * Checks {@code task}; returns it, or the same task with each argument that holds futures
+     * inside an object Kindling does not look into packed ({@link PackedArgument}).
+     */
+    static Task check(Task task) {
+        if (!STATELESS.get(task.function().getClass())
+                && write(task, task.function(), "function " + Tokens.functionName(task.function()))) {
+            throw new TaskNotSerializableException("task '" + task.key() + "' cannot be sent to the cluster: its "
+                    + "function " + Tokens.functionName(task.function()) + " captures a future; pass the future as an "
+                    + "argument instead (its value is then read where the task runs)", null);
         }
         List<Object> args = task.arguments();
+        Object[] packed = null;
         for (int i = 0; i < args.size(); i++) {
-            if (!plain(args.get(i), 0)) {
-                write(task, args.get(i), "argument " + (i + 1));
+            if (!plain(args.get(i), 0) && write(task, args.get(i), "argument " + (i + 1))) {
+                if (packed == null) {
+                    packed = args.toArray();
+                }
+                packed[i] = pack(task, args.get(i), i);
             }
+        }
+        return packed == null ? task : Task.of(task.key(), task.function(), packed);
+    }
+
+    private static PackedArgument pack(Task task, Object argument, int i) {
+        try {
+            return PackedArgument.of(argument);
+        } catch (IOException | RuntimeException e) {
+            throw new TaskNotSerializableException("task '" + task.key() + "' cannot be sent to the cluster: its "
+                    + "argument " + (i + 1) + " failed to serialize: " + e, e);
         }
     }
 
@@ -105,9 +126,10 @@ final class Serialization {
         return v.getClass().getName().startsWith("java.util.");
     }
 
-    private static void write(Task task, Object part, String what) {
-        try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
-            out.writeObject(part);
+    /** Serializes {@code part} of {@code task} as it will travel; returns whether it holds a future. */
+    private static boolean write(Task task, Object part, String what) {
+        try {
+            return PackedArgument.write(part, OutputStream.nullOutputStream());
         } catch (NotSerializableException e) {
             throw new TaskNotSerializableException("task '" + task.key() + "' cannot be sent to the cluster: its " + what
                     + " holds an object of class " + e.getMessage() + ", which is not Serializable. Functions and "

@@ -176,6 +176,55 @@ class SharedKeysTest {
         }
     }
 
+    /** An object Kindling does not look into, carrying a future (a plain class: Ignite's marshaller cannot write records). */
+    public static final class Box implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final Future<Integer> future;
+
+        Box(Future<Integer> future) {
+            this.future = future;
+        }
+    }
+
+    /** Reads the future in {@code box} through the client of the node it runs on. */
+    public static int openBox(Box box) throws Exception {
+        Future<Integer> f = box.future;
+        if (f.client() != Client.current().core()) {
+            throw new IllegalStateException("the future arrived at a client other than the node's");
+        }
+        return f.result(BOUND) + 1;
+    }
+
+    @Test
+    void aFutureInsideAnArgument_arrivesAsAFutureOfTheNodesClient_thickAndThin() throws Exception {
+        try (Client thin = Client.connect(cluster.thinClientAddress())) {
+            for (Client c : List.of(GRID.client(), thin)) {
+                Future<Integer> x = c.submit(io.kindling.testing.Ops::inc, 41);
+                x.result(BOUND);
+                Future<Integer> y = c.submit(SharedKeysTest::openBox, new Box(x));
+                assertEquals(43, y.result(BOUND));
+                // The node's client holds the value too: it stays after its client lets go.
+                x.release();
+                assertEquals(44, c.submit(SharedKeysTest::plusOne, y).result(BOUND));
+                y.release();
+            }
+            Future<Integer> pending = thin.submit(SharedKeysTest::slowInc, 1, 3000);
+            TaskNotSerializableException e = assertThrows(TaskNotSerializableException.class,
+                    () -> thin.submit(SharedKeysTest::openBox, new Box(pending)));
+            assertTrue(e.getMessage().contains("not finished"), e.getMessage());
+            pending.release();
+        }
+    }
+
+    public static int plusOne(int x) {
+        return x + 1;
+    }
+
+    public static int slowInc(int x, int millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return x + 1;
+    }
+
     /** Waits until {@code c} knows another client shares keys (it reads that every watch round). */
     private static void awaitSharing(Client c) {
         GridFixture.awaitCondition("the client to see another that shares keys", () -> c.core().sharing.lookups());

@@ -122,9 +122,15 @@ public final class Task implements Serializable {
         return resolved;
     }
 
-    /** Runs the function on the resolved arguments. */
+    /** Runs the function on the resolved arguments (packed ones unpacked first, see {@link io.kindling.graph.internal.Packed}). */
     public Object run(Function<Key, Object> values) throws Exception {
-        return function.invoke(resolveArguments(values));
+        Object[] resolved = resolveArguments(values);
+        for (int i = 0; i < resolved.length; i++) {
+            if (resolved[i] instanceof io.kindling.graph.internal.Packed p) {
+                resolved[i] = p.unpack(function.getClass().getClassLoader());
+            }
+        }
+        return function.invoke(resolved);
     }
 
     private static Object resolve(Object argument, Function<Key, Object> values) {

@@ -1,0 +1,97 @@
+package io.kindling.client;
+
+import io.kindling.graph.internal.Packed;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.Serializable;
+
+/**
+ * A task's argument that holds futures inside an object Kindling does not look into (a field of
+ * a class of the application, say), as Dask lets a future travel to a worker inside any object:
+ * the argument travels serialized, each future in it as where its finished value is
+ * ({@link Datasets.Travelling}), and it is unpacked on the node just before the task runs, each
+ * future arriving as a future of the node's client ({@link Client#current()}), which holds the
+ * value through its holder list. A future given directly, or in a List, Set, Map or array, is
+ * not one of these: the task gets its value.
+ */
+final class PackedArgument implements Packed, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final byte[] bytes;
+
+    private PackedArgument(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /**
+     * Serializes {@code argument} as it will travel, to {@code out}; returns whether it holds a
+     * future (then it must travel packed). A future in it must be finished.
+     */
+    static boolean write(Object argument, OutputStream out) throws IOException {
+        Output o = new Output(out);
+        o.writeObject(argument);
+        o.flush();
+        return o.futures;
+    }
+
+    /** {@code argument} packed (it holds futures: {@link #write} said so). */
+    static PackedArgument of(Object argument) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        write(argument, bytes);
+        return new PackedArgument(bytes.toByteArray());
+    }
+
+    @Override
+    public Object unpack(ClassLoader loader) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), loader)) {
+            return in.readObject();
+        }
+    }
+
+    /** Writes each future as where its value is. */
+    private static final class Output extends ObjectOutputStream {
+        boolean futures;
+
+        Output(OutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) {
+            if (obj instanceof Future<?> f) {
+                futures = true;
+                return f.client().datasets.travelling(f);
+            }
+            return obj;
+        }
+    }
+
+    /** Reads classes through the task function's class loader first (peer class loading puts the application's there). */
+    private static final class Input extends ObjectInputStream {
+        private final ClassLoader loader;
+
+        Input(InputStream in, ClassLoader loader) throws IOException {
+            super(in);
+            this.loader = loader;
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            if (loader != null) {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    // the default resolution below
+                }
+            }
+            return super.resolveClass(desc);
+        }
+    }
+}
