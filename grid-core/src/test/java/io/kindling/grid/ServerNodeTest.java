@@ -103,13 +103,17 @@ class ServerNodeTest {
         int values = 200;
         try (IgniteClient thin = Ignition.startClient(new ClientConfiguration().setAddresses("127.0.0.1:" + a.thin))) {
             thin.cache(KindlingGrid.LEASE_CACHE).put(live, Boolean.TRUE);   // a client that lives (no expiry)
+            // The other client dies once all its values are stored: a reaper's round then finds them all
+            // (were it alive without a lease while they were written, a round could find only some).
+            thin.cache(KindlingGrid.LEASE_CACHE).put("deadbeef", Boolean.TRUE);
             ClientCache<Object, Object> data = thin.cache(KindlingGrid.DATA_CACHE);
             Map<Object, Object> puts = new HashMap<>();
             for (int i = 0; i < values; i++) {
                 puts.put(KindlingGrid.cacheKey("v-" + i + "#" + live + "." + i, i), i);
-                puts.put(KindlingGrid.cacheKey("d-" + i + "#deadbeef." + i, i), i);   // a client without a lease
+                puts.put(KindlingGrid.cacheKey("d-" + i + "#deadbeef." + i, i), i);
             }
             data.putAll(puts);
+            thin.cache(KindlingGrid.LEASE_CACHE).remove("deadbeef");
 
             // The dead client's values go, each server saying how many of its own it reclaimed.
             int reclaimed = reclaimedCount(first.awaitLine("reclaimed ")) + reclaimedCount(second.awaitLine("reclaimed "));
