@@ -5,10 +5,8 @@ import io.kindling.graph.internal.Packed;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.io.Serializable;
 
@@ -49,7 +47,7 @@ final class PackedArgument implements Packed, Serializable {
 
     @Override
     public Object unpack(ClassLoader loader) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), loader)) {
+        try (ObjectInputStream in = new io.kindling.grid.internal.LoaderInputStream(new ByteArrayInputStream(bytes), loader)) {
             return in.readObject();
         }
     }
@@ -70,28 +68,6 @@ final class PackedArgument implements Packed, Serializable {
                 return f.client().datasets.travelling(f);
             }
             return obj;
-        }
-    }
-
-    /** Reads classes through the task function's class loader first (peer class loading puts the application's there). */
-    private static final class Input extends ObjectInputStream {
-        private final ClassLoader loader;
-
-        Input(InputStream in, ClassLoader loader) throws IOException {
-            super(in);
-            this.loader = loader;
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // the default resolution below
-                }
-            }
-            return super.resolveClass(desc);
         }
     }
 }

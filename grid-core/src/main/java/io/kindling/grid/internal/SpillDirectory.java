@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -100,28 +99,6 @@ public final class SpillDirectory {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
                 ObjectInputStream objects = new LoaderInputStream(in, loader)) {
             return objects.readObject();
-        }
-    }
-
-    /** Reads classes through the loader of the class that was written (peer-loaded classes included). */
-    private static final class LoaderInputStream extends ObjectInputStream {
-        private final ClassLoader loader;
-
-        LoaderInputStream(InputStream in, ClassLoader loader) throws IOException {
-            super(in);
-            this.loader = loader;
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // the default lookup below
-                }
-            }
-            return super.resolveClass(desc);
         }
     }
 
