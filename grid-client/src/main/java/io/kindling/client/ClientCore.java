@@ -89,6 +89,11 @@ final class ClientCore implements AutoCloseable {
     final Datasets datasets = new Datasets(this);
     /** Keys shared with other clients ({@link KeySharing}). */
     final KeySharing sharing;
+    /** A node's client, which its tasks share ({@link Client#current()}). */
+    private final boolean forTasks;
+    /** Completions held back until the records of their keys are written ({@link #pump}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ClientState.Completion> heldCompletions =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean registryScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     final ScheduledExecutorService events;
     final ScheduledExecutorService lease;
@@ -153,6 +158,7 @@ final class ClientCore implements AutoCloseable {
         this.topology = backend.topology();
         this.state = new ClientState(topology, this::storageName);
         this.maxBatch = forTasks ? 1 : MAX_BATCH;
+        this.forTasks = forTasks;
         if (forTasks) {
             state.forTasks();
         }
@@ -416,13 +422,13 @@ final class ClientCore implements AutoCloseable {
         for (Batch b : batches) {
             send(b);
         }
-        if (records && !completed.isEmpty() && !closed) {
+        if (records && !completed.isEmpty() && !closed && !forTasks) {
             // Another client may look these keys up as soon as this one has their results: their
-            // records are written first (on the event thread, which writes records in order).
-            List<ClientState.Completion> done = completed;
+            // records are written first (on the event thread, which writes records in order). Not
+            // for a node's client: its tasks wait on these futures, and the node's stop on them.
+            heldCompletions.addAll(completed);
             completed = List.of();
-            flushRecordsThen(() -> done.forEach(c -> c.done().complete(c.resolution())), () -> done.forEach(
-                    c -> c.done().complete(c.resolution())));
+            flushRecordsThen(this::completeHeld, this::completeHeld);
         }
         carryOut(completed, delete, cancels);
         if (records && !closed && registryScheduled.compareAndSet(false, true)) {
@@ -442,6 +448,14 @@ final class ClientCore implements AutoCloseable {
      * that finishes within it has its finished record written, not its started one too).
      */
     static final long REGISTRY_MILLIS = 20;
+
+    /** Completes the futures held back for their records (also when closing, so that none is left waiting). */
+    private void completeHeld() {
+        ClientState.Completion c;
+        while ((c = heldCompletions.poll()) != null) {
+            c.done().complete(c.resolution());
+        }
+    }
 
     /** Writes the records queued so far for the shared key table on the event thread, then runs {@code then} there. */
     void flushRecordsThen(Runnable then) {
@@ -1016,6 +1030,7 @@ final class ClientCore implements AutoCloseable {
             c.done().complete(c.resolution());
         }
         events.shutdownNow();
+        completeHeld();
         lease.shutdownNow();
         watcher.shutdownNow();
         background.shutdownNow();
