@@ -26,6 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * list is a compare-and-set of the whole list, so a fetch that meets an unpublish either claims
  * the value before the list is dropped (and keeps it) or finds the list gone and fails: no client
  * is left with a future to a value that was deleted.
+ *
+ * <p>Why one file of this size: datasets, futures through queues and variables, values taken
+ * over by shared keys and futures inside task arguments all hold values through the same holder
+ * lists; the compare-and-set rounds on them, and the set of values this client holds that way,
+ * are kept here once for all of them.
  */
 final class Datasets {
     /** Compare-and-set rounds on one holder list before giving up (each loses only to another change). */
@@ -34,6 +39,8 @@ final class Datasets {
     private final ClientCore core;
     /** The storages this client holds through a holder list: its own that it published, others' it fetched. */
     private final Set<String> shared = ConcurrentHashMap.newKeySet();
+    /** The owners of values this client took a hold on, marked so ({@link #holdFrom}). */
+    private final Set<String> markedOwners = ConcurrentHashMap.newKeySet();
 
     Datasets(ClientCore core) {
         this.core = core;
@@ -262,11 +269,17 @@ final class Datasets {
 
     /**
      * Adds this client to the holder list of another client's value at {@code storage}, starting
-     * the list with its {@code owner} in it if there is none ({@link KeySharing}); returns the list
-     * it started, or null if it joined one.
+     * the list with its {@code owner} in it if there is none, once the owner is marked as one
+     * whose values others hold ({@link KeySharing}); returns the list it started, or null if it
+     * joined one.
      */
     String holdFrom(String storage, String owner) {
         SharedTable<String> claims = core.backend.table(Claims.CACHE);
+        if (!markedOwners.contains(owner)) {
+            // First the mark, then the hold: the owner's release goes through the list from then on.
+            claims.putIfAbsent(Claims.SHARED_FROM + owner, core.clientId);
+            markedOwners.add(owner);
+        }
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             String list = claims.get(storage);
             if (list == null) {
@@ -384,7 +397,7 @@ final class Datasets {
 
     // ------------------------------------------------------------------ futures in and out
 
-    private Item item(String what, Future<?> f) {
+    Item item(String what, Future<?> f) {
         if (f.client() != core) {
             throw new DatasetException(what + ": the future of '" + f.key() + "' belongs to another client; hand it "
                     + "on from that client");
@@ -418,66 +431,15 @@ final class Datasets {
             throw new DatasetException(gone);
         }
         shared.add(i.storage());
-        KeyEntry e;
-        synchronized (core.state) {
-            e = core.state.addData(i.key, i.cache, i.storage, i.partition, i.node, i.nbytes, i.inline, i.value,
-                    i.replicas, null);
-            if (ClientState.uses(e, i.storage)) {
-                e.handedIn = true;
-            }
-            core.state.hold(e);
-        }
-        if (!ClientState.uses(e, i.storage()) && shared.remove(i.storage())) {
-            releaseClaims(List.of(i.location()), ClientCore.CONTROL_TIMEOUT_MILLIS);
-        }
-        return core.future(e);
-    }
-
-    // ------------------------------------------------------------------ futures inside task arguments
-
-    /**
-     * A finished future as it travels inside a packed argument ({@link PackedArgument}): where its
-     * value is, and whose it is; read back, it is a future of the client at hand
-     * ({@link Client#current()}: inside a task, its node's), which holds the value through its
-     * holder list from then on, as a client that fetched it from a dataset does.
-     */
-    static final class Travelling implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Item item;
-        private final String owner;
-
-        Travelling(Item item, String owner) {
-            this.item = item;
-            this.owner = owner;
-        }
-
-        private Object readResolve() {
-            return Client.current().core().datasets.arrive(item, owner);
-        }
-    }
-
-    /** The form {@code f} travels in; it must be finished (its value is then on the cluster). */
-    Travelling travelling(Future<?> f) {
-        if (!f.released() && f.client() == core && !f.done()) {
-            throw new DatasetException("a future inside a task's argument must be finished, and '" + f.key() + "' is "
-                    + f.status() + ", not finished: wait for it first (result() or Futures.wait), or pass it to the "
-                    + "task directly, or in a List, Set, Map or array, and the task gets its value once it is there");
-        }
-        return new Travelling(item("a future inside a task's argument", f), core.clientId);
+        return futureFor(i, true);
     }
 
     /**
-     * A future of this client for a value of client {@code owner} that travelled here: its own if
-     * it is this client's; otherwise this client joins the value's holder list, marking the owner
-     * first so that the owner's release goes through the list ({@link KeySharing}). The owner
-     * holds the value while the task that carried the future has not run.
+     * A future of this client for item {@code i}, whose value it holds through the value's holder
+     * list (when {@code held}): its own entry if it has the key's value, or a new entry for the
+     * item's, handed in; a hold it then does not use is let go.
      */
-    Future<?> arrive(Item i, String owner) {
-        boolean other = !owner.equals(core.clientId);
-        if (other) {
-            core.backend.<String>table(Claims.CACHE).putIfAbsent(Claims.SHARED_FROM + owner, core.clientId);
-            holdFrom(i.storage(), owner);
-        }
+    private Future<?> futureFor(Item i, boolean held) {
         KeyEntry e;
         synchronized (core.state) {
             KeyEntry own = core.state.get(i.key());
@@ -486,16 +448,30 @@ final class Datasets {
             } else {
                 e = core.state.addData(i.key, i.cache, i.storage, i.partition, i.node, i.nbytes, i.inline, i.value,
                         i.replicas, null);
-                if (other && ClientState.uses(e, i.storage)) {
+                if (held && ClientState.uses(e, i.storage)) {
                     e.handedIn = true;
                 }
             }
             core.state.hold(e);
         }
-        if (other && !ClientState.uses(e, i.storage()) && shared.remove(i.storage())) {
+        if (held && !ClientState.uses(e, i.storage()) && shared.remove(i.storage())) {
             releaseClaims(List.of(i.location()), ClientCore.CONTROL_TIMEOUT_MILLIS);
         }
         return core.future(e);
+    }
+
+    /**
+     * A future of this client for a value of client {@code owner} that travelled here inside a
+     * task's argument ({@link PackedArgument}): its own if it is this client's; otherwise this
+     * client joins the value's holder list. The owner holds the value while the task that carried
+     * the future has not run.
+     */
+    Future<?> arrive(Item i, String owner) {
+        boolean other = !owner.equals(core.clientId);
+        if (other) {
+            holdFrom(i.storage(), owner);
+        }
+        return futureFor(i, other);
     }
 
     private DatasetException notFound(String name) {

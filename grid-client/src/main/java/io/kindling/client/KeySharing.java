@@ -51,6 +51,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Records are written and removed on the client's event thread, in order, together with the
  * deletions of data they precede ({@link ClientCore}); lookups run on a thread of their own, and
  * poll the keys that another client is computing every {@value #POLL_MILLIS} ms.
+ *
+ * <p>Why one file of this size: the record format, the order of writes against the owner's
+ * mark, the listing of clients with its acknowledgements, the lookups and cancels with force
+ * are one protocol; each part is short and relies on the others' order, so they are read together.
  */
 final class KeySharing {
     static final long POLL_MILLIS = 50;
@@ -79,8 +83,6 @@ final class KeySharing {
     private final Set<String> acked = new HashSet<>();
     /** Whether another client took a hold on a value of this client (never unset). */
     private volatile boolean marked;
-    /** The owners this client marked already (the lookup thread's). */
-    private final Set<String> markedOwners = new HashSet<>();
 
     KeySharing(ClientCore core, int number) {
         this.core = core;
@@ -540,9 +542,6 @@ final class KeySharing {
             if (!core.state.awaitsLookup(e)) {
                 return true;
             }
-        }
-        if (markedOwners.add(r.client())) {
-            core.backend.<String>table(Claims.CACHE).putIfAbsent(Claims.SHARED_FROM + r.client(), core.clientId);
         }
         Location where = new Location(r.cache(), r.storage(), r.partition());
         String created = core.datasets.holdFrom(r.storage(), r.client());
