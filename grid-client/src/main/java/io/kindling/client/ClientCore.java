@@ -423,11 +423,16 @@ final class ClientCore implements AutoCloseable {
             send(b);
         }
         if (records && !completed.isEmpty() && !closed && !forTasks) {
-            // Another client may look these keys up as soon as this one has their results: their
-            // records are written first (on the event thread, which writes records in order). Not
-            // for a node's client: its tasks wait on these futures, and the node's stop on them.
-            heldCompletions.addAll(completed);
-            completed = List.of();
+            // Another client may look these keys up as soon as this one has their results: the
+            // records of results and errors are written first (on the event thread, which writes
+            // records in order); a cancel is seen at once. Not for a node's client: its tasks
+            // wait on these futures, and the node's stop on them.
+            List<ClientState.Completion> now = new ArrayList<>();
+            for (ClientState.Completion c : completed) {
+                KeyEntry.State st = c.resolution().state();
+                (st == KeyEntry.State.MEMORY || st == KeyEntry.State.ERRED ? heldCompletions : now).add(c);
+            }
+            completed = now;
             flushRecordsThen(this::completeHeld, this::completeHeld);
         }
         carryOut(completed, delete, cancels);
