@@ -520,16 +520,10 @@ public final class Client implements Scheduler, AutoCloseable {
 
     // ------------------------------------------------------------------ coordination
 
-    /** This cluster's named semaphores, locks, queues, variables and events; thick clients only. */
+    /** This cluster's named semaphores, locks, queues, variables and events, for thick and thin clients alike. */
     public Coordination coordination() {
         core.requireOpen();
-        Ignite ignite = ignite();
-        if (ignite == null) {
-            throw new CoordinationException("semaphores, locks, queues, variables and events need a thick client "
-                    + "(Client.local, Client.join or Client.over): the thin client has no access to Ignite's "
-                    + "distributed data structures");
-        }
-        return Coordination.of(ignite, core);
+        return Coordination.of(core);
     }
 
     /** The cluster-wide semaphore {@code name} of {@code maxLeases} leases (Dask's {@code Semaphore}). */

@@ -1,80 +1,106 @@
 package io.kindling.client;
 
-import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteAtomicReference;
+import io.kindling.KindlingException;
 import io.kindling.grid.internal.Claims;
-import org.apache.ignite.IgniteException;
-import org.apache.ignite.IgniteLock;
-import org.apache.ignite.IgniteQueue;
-import org.apache.ignite.IgniteSemaphore;
-import org.apache.ignite.Ignition;
-import org.apache.ignite.configuration.CollectionConfiguration;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Cluster-wide named coordination, as Dask's {@code Semaphore}, {@code Lock}, {@code Queue},
- * {@code Variable} and {@code Event}: any client or task of the cluster that names the same one
- * shares it. Built on Ignite's distributed data structures (kept with a backup copy), so no node
- * or client is a single point of failure: the leases of a semaphore or lock held by a node or
- * thick client that dies are released, as Dask's are when a holder's lease times out.
+ * {@code Variable} and {@code Event}: any client (thick or thin) or task of the cluster that
+ * names the same one shares it.
+ *
+ * <p>All five live in one replicated table of the cluster ({@value Claims#COORDINATION}), changed
+ * only by atomic single-entry operations (put-if-absent, compare-and-replace, get-and-remove), so
+ * no node or client is a single point of failure and a thin client reaches them as a thick one
+ * does. A semaphore's or lock's lease is an entry naming its holder's client: once that client's
+ * lease on the cluster is gone (it closed, or died and its lease ran out, 10 s by default) its
+ * leases are free again, as Dask's are when a holder's lease times out.
  *
  * <p>From a client: {@link Client#semaphore}, {@link Client#lock}, {@link Client#queue},
  * {@link Client#variable}, {@link Client#event}. Inside a task: {@link #here()}, such as
  * {@code Coordination.here().semaphore("downloads", 4)} for "at most 4 downloads at once,
- * cluster-wide". Thick clients and tasks only: the thin client has no access to Ignite's data
- * structures. Values in queues and variables travel as task arguments do; a {@link Future} put
+ * cluster-wide". Values in queues and variables are stored as data is; a {@link Future} put
  * into one waits to finish, then keeps its data on the cluster while the queue or variable holds
  * it (beside its own client's hold), and whoever takes it gets a future of its own client for
  * the same data, as Dask's queues and variables hand futures between clients.
  *
- * <p>Why one file of this size: five small handles over one Ignite instance, each a few lines
- * over the Ignite structure it wraps, with the naming and error translation they share; apart,
- * each would be a file of that shared preamble and little else.
+ * <p>Waits poll the table, every millisecond at first and every 50 ms at most; each poll is one
+ * or two reads. As in Dask, a semaphore is not fair: a waiter may overtake an older one.
+ *
+ * <p>Why one file of this size: five small handles over one table, with the naming, waiting and
+ * error translation they share; apart, each would be a file of that shared preamble and little
+ * else.
  */
 public final class Coordination {
-    private static final String PREFIX = "kindling-";
-    private final Ignite ignite;
-    /** The client that takes futures out of queues and variables: the caller's, or inside a task its node's. */
-    private final java.util.function.Supplier<ClientCore> receiver;
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final AtomicLong HOLDS = new AtomicLong();
 
-    private Coordination(Ignite ignite, java.util.function.Supplier<ClientCore> receiver) {
-        this.ignite = ignite;
-        this.receiver = receiver;
+    /** What fills a queue entry whose item was taken, until the head has moved past it. */
+    enum Mark {
+        TAKEN
     }
 
-    static Coordination of(Ignite ignite, ClientCore client) {
-        return new Coordination(ignite, () -> client);
+    /** The client that holds leases and takes futures out of queues and variables. */
+    private final ClientCore client;
+    private final SharedTable<Object> table;
+
+    private Coordination(ClientCore client) {
+        this.client = client;
+        try {
+            this.table = client.backend.table(Claims.COORDINATION);
+        } catch (RuntimeException e) {
+            throw failed("open the cluster's coordination table", e);
+        }
+    }
+
+    static Coordination of(ClientCore client) {
+        return new Coordination(client);
     }
 
     /**
-     * The coordination of the cluster this code runs in: inside a task, that task's node; in a
-     * JVM with one Ignite node, that node.
+     * The coordination of the cluster this code runs in: inside a task, that of the task's node
+     * (through the node's client, {@link Client#current()}); outside a task, that of this JVM's
+     * newest open client.
      *
-     * @throws CoordinationException if no Ignite node runs here (use a client's methods instead)
+     * @throws CoordinationException if no client is open here (use a client's methods instead)
      */
     public static Coordination here() {
+        Client c;
         try {
-            return new Coordination(Ignition.localIgnite(), () -> Client.current().core());
-        } catch (IgniteException | IllegalArgumentException e) {
-            throw new CoordinationException("no Ignite node runs in this thread or JVM: call Coordination.here() "
-                    + "inside a task, or use client.semaphore(...), client.queue(...) and the like", e);
+            c = Client.current();
+        } catch (KindlingException e) {
+            throw new CoordinationException("Coordination.here() found no client: call it inside a task, or open "
+                    + "a client first and use client.semaphore(...), client.queue(...) and the like", e);
         }
+        return c.coordination();
     }
 
     private static String checkedName(String name) {
         Objects.requireNonNull(name, "a coordination object needs a name, not null");
-        if (name.isBlank()) {
-            throw new CoordinationException("a coordination object needs a name that is not blank");
+        if (name.isBlank() || name.indexOf('\0') >= 0) {
+            throw new CoordinationException("a coordination object needs a name that is not blank and has no "
+                    + "NUL character, not '" + name.replace('\0', '?') + "'");
         }
         return name;
+    }
+
+    /** The table key of the {@code kind} object {@code name}; its parts add a suffix after a NUL. */
+    private static String key(String kind, String name) {
+        return kind + ":" + checkedName(name);
     }
 
     private static long millis(Duration timeout) {
@@ -105,7 +131,7 @@ public final class Coordination {
             return stored;
         }
         try {
-            return receiver.get().datasets.adopt(h.item(), gone);
+            return client.datasets.adopt(h.item(), gone);
         } catch (DatasetException e) {
             throw new CoordinationException(e.getMessage(), e);
         }
@@ -114,76 +140,79 @@ public final class Coordination {
     /** Lets go of the hold a handed value had in a queue or variable (best effort: a dead cluster took it). */
     private void released(Object stored) {
         if (stored instanceof Datasets.Handed h) {
-            receiver.get().datasets.drop(h.holder(), List.of(h.item()));
+            client.datasets.drop(h.holder(), List.of(h.item()));
         }
-    }
-
-    /** Whether {@code e} or one of its causes is an interruption of the waiting thread. */
-    private static boolean interruption(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof InterruptedException || c instanceof org.apache.ignite.IgniteInterruptedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
-     * What a timed wait that could not {@code what} throws: the {@link InterruptedException} the
-     * JDK's timed waits throw (the flag cleared) if it was interrupted, else as {@link #failed}.
+     * Tries {@code attempt} until it gives a value, at most {@code millis} (no bound for
+     * {@link Long#MAX_VALUE}); returns null if none came in time.
+     *
+     * @throws InterruptedException if this thread is interrupted while it waits (the flag cleared)
      */
-    private static RuntimeException failedWait(String what, RuntimeException e) throws InterruptedException {
-        if (interruption(e)) {
-            Thread.interrupted();
-            InterruptedException out = new InterruptedException("interrupted while waiting to " + what);
-            out.initCause(e);
-            throw out;
-        }
-        return failed(what, e);
-    }
-
-    /** Waits until {@code condition} holds, at most {@code millis}; returns whether it held. */
-    private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    private static <T> T poll(Supplier<T> attempt, long millis) throws InterruptedException {
+        long start = System.nanoTime();
+        long span = TimeUnit.MILLISECONDS.toNanos(millis);
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
-        while (!condition.getAsBoolean()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
+        while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting");
             }
+            T got = attempt.get();
+            long left = span - (System.nanoTime() - start);
+            if (got != null || left <= 0) {
+                return got;
+            }
             LockSupport.parkNanos(Math.min(left, pause));
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(50));
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
-        return true;
     }
 
-    private static RuntimeException failed(String what, RuntimeException e) {
+    /** {@link #poll} without a bound, for the untimed waits: an interrupt keeps the flag and throws unchecked. */
+    private static <T> T pollUntimed(Supplier<T> attempt, String what) {
+        try {
+            return poll(attempt, Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinationException("interrupted while waiting to " + what
+                    + " (the thread's interrupt flag is kept)", e);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+    }
+
+    /** {@link #poll} with a bound, for the timed waits. */
+    private static <T> T pollTimed(Supplier<T> attempt, Duration timeout, String what) throws InterruptedException {
+        long millis = millis(timeout);
+        try {
+            return poll(attempt, millis);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+    }
+
+    private static CoordinationException failed(String what, RuntimeException e) {
         if (e instanceof CoordinationException c) {
             return c;
         }
-        if (interruption(e)) {
-            Thread.currentThread().interrupt();
-            return new CoordinationException("interrupted while waiting to " + what
-                    + " (the thread's interrupt flag is kept)", e);
-        }
-        return new CoordinationException("could not " + what + ": " + e.getMessage()
-                + " (is the cluster up? a removed object must be made again with its name)", e);
+        return new CoordinationException("could not " + what + ": " + e.getMessage() + " (is the cluster up?)", e);
     }
 
-    /** A semaphore of {@code maxLeases} leases, created by the first caller of this name (Dask's {@code Semaphore}). */
+    /**
+     * A semaphore of {@code maxLeases} leases (Dask's {@code Semaphore}). The first caller of a name
+     * sets its number of leases; later callers share that one, whatever number they give (Dask
+     * warns then), and {@link Semaphore#maxLeases()} tells it.
+     */
     public Semaphore semaphore(String name, int maxLeases) {
         if (maxLeases < 1) {
             throw new CoordinationException("a semaphore needs at least one lease, not " + maxLeases);
         }
-        return new Semaphore(this, PREFIX + "semaphore-" + checkedName(name), name, maxLeases);
+        return new Semaphore(this, key("semaphore", name), name, maxLeases);
     }
 
     /** A lock: a semaphore of one lease, under a name of its own (Dask's {@code Lock}). */
     public Lock lock(String name) {
-        return new Lock(new Semaphore(this, PREFIX + "lock-" + checkedName(name), name, 1));
+        return new Lock(new Semaphore(this, key("lock", name), name, 1));
     }
 
     /** An unbounded first-in first-out queue (Dask's {@code Queue}). */
@@ -191,81 +220,118 @@ public final class Coordination {
         return queue(name, 0);
     }
 
-    /** A queue of at most {@code maxSize} items (0: unbounded), created by the first caller of this name. */
+    /**
+     * A queue of at most {@code maxSize} items (0: unbounded). The first caller of a name sets its
+     * bound; later callers share that one.
+     */
     public <T> Queue<T> queue(String name, int maxSize) {
         if (maxSize < 0) {
             throw new CoordinationException("a queue's maxSize is 0 (unbounded) or more, not " + maxSize);
         }
-        CollectionConfiguration c = new CollectionConfiguration();
-        c.setBackups(1);
-        c.setCollocated(true);
-        try {
-            IgniteQueue<Object> q = ignite.queue(PREFIX + "queue-" + checkedName(name), maxSize, c);
-            return new Queue<>(this, q, name);
-        } catch (RuntimeException e) {
-            throw failed("open queue '" + name + "'", e);
-        }
+        return new Queue<>(this, key("queue", name), name, maxSize);
     }
 
     /** A variable holding one value at a time, unset at first (Dask's {@code Variable}). */
     public <T> Variable<T> variable(String name) {
-        String full = PREFIX + "variable-" + checkedName(name);
-        try {
-            return new Variable<>(this, reference(full), ignite.reentrantLock(full + "-lock", true, false, true), name);
-        } catch (RuntimeException e) {
-            throw failed("open variable '" + name + "'", e);
-        }
+        return new Variable<>(this, key("variable", name), name);
     }
 
     /** An event, clear at first (Dask's {@code Event}). */
     public Event event(String name) {
-        return new Event(reference(PREFIX + "event-" + checkedName(name)), name);
+        return new Event(this, key("event", name), name);
     }
 
-    private IgniteAtomicReference<Object[]> reference(String fullName) {
+    /** Writes {@code value} under {@code meta} unless there is one; returns the one there. */
+    private int setting(String meta, int value, String what) {
         try {
-            return ignite.atomicReference(fullName, (Object[]) null, true);
+            table.putIfAbsent(meta, value);
+            Object stored = table.get(meta);
+            return stored instanceof Integer n ? n : value;
         } catch (RuntimeException e) {
-            throw failed("open '" + fullName + "'", e);
+            throw failed(what, e);
         }
     }
 
     /**
-     * A cluster-wide semaphore. Leases are held by this handle's node (client or server): when it
-     * dies, its leases return. A handle counts what it holds, so that it cannot give back more.
+     * A cluster-wide semaphore. A lease is held by this handle's client: when the client closes,
+     * or dies and its lease on the cluster runs out, its leases return. A handle counts what it
+     * holds, so that it cannot give back more.
      */
     public static final class Semaphore {
         private final Coordination owner;
-        private final String fullName;
+        private final String meta;
         private final String name;
         private final int maxLeases;
-        private final AtomicInteger held = new AtomicInteger();
-        private volatile IgniteSemaphore semaphore;
+        /** The slots this handle holds, each as {slot key, holder}. */
+        private final ConcurrentLinkedDeque<String[]> held = new ConcurrentLinkedDeque<>();
 
-        private Semaphore(Coordination owner, String fullName, String name, int maxLeases) {
+        private Semaphore(Coordination owner, String meta, String name, int maxLeases) {
             this.owner = owner;
-            this.fullName = fullName;
+            this.meta = meta;
             this.name = name;
-            this.maxLeases = maxLeases;
-            this.semaphore = open();
+            this.maxLeases = owner.setting(meta, maxLeases, "open semaphore '" + name + "'");
         }
 
-        private IgniteSemaphore open() {
-            try {
-                return owner.ignite.semaphore(fullName, maxLeases, true, true);
-            } catch (RuntimeException e) {
-                throw failed("open semaphore '" + name + "'", e);
+        private Set<String> slots() {
+            Set<String> out = new LinkedHashSet<>();
+            for (int i = 0; i < maxLeases; i++) {
+                out.add(meta + '\0' + i);
             }
+            return out;
+        }
+
+        private static String clientOf(Object holder) {
+            String h = String.valueOf(holder);
+            int slash = h.lastIndexOf('/');
+            return slash < 0 ? h : h.substring(0, slash);
+        }
+
+        /** One try for a free slot, freeing those of dead holders once; returns TRUE or null. */
+        private Boolean tryOnce() {
+            String holder = owner.client.clientId + "/" + HOLDS.incrementAndGet();
+            for (int round = 0; round < 2; round++) {
+                Map<String, Object> taken = owner.table.getAll(slots());
+                List<String> free = new ArrayList<>();
+                for (String s : slots()) {
+                    if (!taken.containsKey(s)) {
+                        free.add(s);
+                    }
+                }
+                int start = free.isEmpty() ? 0 : ThreadLocalRandom.current().nextInt(free.size());
+                for (int k = 0; k < free.size(); k++) {
+                    String s = free.get((start + k) % free.size());
+                    if (owner.table.putIfAbsent(s, holder)) {
+                        held.push(new String[] {s, holder});
+                        return Boolean.TRUE;
+                    }
+                }
+                if (!freeDead(taken)) {
+                    return null;
+                }
+            }
+            return null;
+        }
+
+        /** Frees the slots whose holder's client has no lease; returns whether it freed any. */
+        private boolean freeDead(Map<String, Object> taken) {
+            if (taken.isEmpty()) {
+                return false;
+            }
+            Set<String> clients = new LinkedHashSet<>();
+            taken.values().forEach(h -> clients.add(clientOf(h)));
+            Set<String> alive = owner.client.backend.leased(clients);
+            boolean freed = false;
+            for (Map.Entry<String, Object> e : taken.entrySet()) {
+                if (!alive.contains(clientOf(e.getValue()))) {
+                    freed |= owner.table.remove(e.getKey(), e.getValue());
+                }
+            }
+            return freed;
         }
 
         /** Waits for a lease, without a bound. */
         public void acquire() {
-            try {
-                semaphore.acquire();
-                held.incrementAndGet();
-            } catch (RuntimeException e) {
-                throw failed("acquire a lease of '" + name + "'", e);
-            }
+            pollUntimed(this::tryOnce, "acquire a lease of '" + name + "'");
         }
 
         /**
@@ -274,43 +340,45 @@ public final class Coordination {
          * @throws InterruptedException if this thread is interrupted while it waits
          */
         public boolean acquire(Duration timeout) throws InterruptedException {
-            try {
-                boolean got = semaphore.tryAcquire(millis(timeout), TimeUnit.MILLISECONDS);
-                if (got) {
-                    held.incrementAndGet();
-                }
-                return got;
-            } catch (RuntimeException e) {
-                throw failedWait("acquire a lease of '" + name + "'", e);
-            }
+            return pollTimed(this::tryOnce, timeout, "acquire a lease of '" + name + "'") != null;
         }
 
         /**
-         * Gives back a lease this handle holds.
+         * Gives back a lease this handle holds. A lease taken from this client because its lease
+         * on the cluster had run out is not given back twice.
          *
          * @throws CoordinationException if it holds none (released more often than acquired)
          */
         public void release() {
-            if (held.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+            String[] slot = held.poll();
+            if (slot == null) {
                 throw new CoordinationException("'" + name + "' was released more often than this handle acquired it");
             }
             try {
-                semaphore.release();
+                owner.table.remove(slot[0], slot[1]);
             } catch (RuntimeException e) {
                 throw failed("release a lease of '" + name + "'", e);
             }
         }
 
-        /** Leases in use now, cluster-wide (Dask's {@code get_value}). */
+        /** Leases held now by live clients, cluster-wide (Dask's {@code get_value}). */
         public int leasesInUse() {
             try {
-                return maxLeases - semaphore.availablePermits();
+                Map<String, Object> taken = owner.table.getAll(slots());
+                Set<String> clients = new LinkedHashSet<>();
+                taken.values().forEach(h -> clients.add(clientOf(h)));
+                Set<String> alive = owner.client.backend.leased(clients);
+                int n = 0;
+                for (Object h : taken.values()) {
+                    n += alive.contains(clientOf(h)) ? 1 : 0;
+                }
+                return n;
             } catch (RuntimeException e) {
                 throw failed("read semaphore '" + name + "'", e);
             }
         }
 
-        /** The most leases out at once. */
+        /** The most leases out at once: those its first caller gave. */
         public int maxLeases() {
             return maxLeases;
         }
@@ -327,10 +395,13 @@ public final class Coordination {
             }
         }
 
-        /** Removes the semaphore from the cluster (Dask's {@code close}); its name can be made again. */
+        /** Removes the semaphore and its leases from the cluster (Dask's {@code close}); its name can be made again. */
         public void close() {
             try {
-                semaphore.close();
+                Set<String> keys = slots();
+                keys.add(meta);
+                owner.table.removeAll(keys);
+                held.clear();
             } catch (RuntimeException e) {
                 throw failed("remove semaphore '" + name + "'", e);
             }
@@ -364,26 +435,128 @@ public final class Coordination {
             semaphore.release();
         }
 
-        /** Whether anyone holds it now. */
+        /** Whether a live client holds it now. */
         public boolean locked() {
             return semaphore.leasesInUse() > 0;
         }
     }
 
     /**
-     * A cluster-wide first-in first-out queue, kept with a backup copy. A future put into it (Dask's
-     * queues carry futures) keeps its data on the cluster until taken, even if its client lets go;
-     * the taker gets a future of its own client for the same data.
+     * A cluster-wide first-in first-out queue. A future put into it (Dask's queues carry futures)
+     * keeps its data on the cluster until taken, even if its client lets go; the taker gets a
+     * future of its own client for the same data.
+     *
+     * <p>Item {@code i} is the entry {@code i} after the queue's key. Two counters go with it: the
+     * head (the next item to take) and a hint of the tail (one past the last item put). A take
+     * swaps the head's item for a "taken" mark (get-and-put, so exactly one taker gets it), moves
+     * the head on, then removes the mark; whoever finds the mark at the head (its taker died
+     * between the steps) moves the head on for it. A put writes its item into the first empty
+     * entry at or past the tail hint with put-if-absent (a mark fills its entry, so no put lands
+     * behind a take), then reads the head: had the head moved past the entry meanwhile, the put
+     * takes the item back and puts it again, unless a taker that read the head before it moved
+     * took it.
      */
     public static final class Queue<T> {
         private final Coordination owner;
-        private final IgniteQueue<Object> queue;
+        private final String meta;
+        private final String head;
+        private final String tail;
         private final String name;
+        private final int maxSize;
 
-        private Queue(Coordination owner, IgniteQueue<Object> queue, String name) {
+        private Queue(Coordination owner, String meta, String name, int maxSize) {
             this.owner = owner;
-            this.queue = queue;
+            this.meta = meta;
+            this.head = meta + "\0head";
+            this.tail = meta + "\0tail";
             this.name = name;
+            this.maxSize = owner.setting(meta, maxSize, "open queue '" + name + "'");
+        }
+
+        private String item(long i) {
+            return meta + '\0' + i;
+        }
+
+        private long counter(String key) {
+            Object v = owner.table.get(key);
+            if (v instanceof Long n) {
+                return n;
+            }
+            owner.table.putIfAbsent(key, 0L);
+            return owner.table.get(key) instanceof Long n ? n : 0L;
+        }
+
+        /** Moves the head on from {@code h}, whose item is taken, and removes the mark (if nobody did yet). */
+        private void advance(long h) {
+            if (owner.table.replace(head, h, h + 1)) {
+                owner.table.remove(item(h), Mark.TAKEN);
+            }
+        }
+
+        /** One try to add {@code stored}: TRUE, or null while the queue is full. */
+        private Boolean offerOnce(Object stored) {
+            long h = counter(head);
+            long t = Math.max(counter(tail), h);
+            while (true) {
+                if (maxSize > 0 && t - h >= maxSize) {
+                    if (owner.table.get(item(h)) == Mark.TAKEN) {
+                        advance(h);
+                    }
+                    long now = counter(head);
+                    if (now == h) {
+                        return null;
+                    }
+                    h = now;
+                    t = Math.max(t, h);
+                    continue;
+                }
+                if (!owner.table.putIfAbsent(item(t), stored)) {
+                    t++;
+                    continue;
+                }
+                long now = counter(head);
+                if (now > t) {
+                    // The head passed this entry before it was written: take the item back and put it again.
+                    Object back = owner.table.getAndRemove(item(t));
+                    if (back == null || back == Mark.TAKEN) {
+                        return Boolean.TRUE;   // a taker that had read the head before it moved took it
+                    }
+                    stored = back;
+                    h = now;
+                    t = now;
+                    continue;
+                }
+                for (long cur = counter(tail); cur < t + 1 && !owner.table.replace(tail, cur, t + 1); ) {
+                    cur = counter(tail);
+                }
+                return Boolean.TRUE;
+            }
+        }
+
+        /** One try to take the first item: it, or null while the queue is empty. */
+        private Object takeOnce() {
+            while (true) {
+                long h = counter(head);
+                Object v = owner.table.get(item(h));
+                if (v == null) {
+                    if (counter(head) == h) {
+                        return null;
+                    }
+                    continue;
+                }
+                if (v != Mark.TAKEN) {
+                    v = owner.table.getAndPut(item(h), Mark.TAKEN);
+                    if (v == null) {
+                        // Its put took it back (the head had passed it): drop the mark this left behind.
+                        owner.table.remove(item(h), Mark.TAKEN);
+                        continue;
+                    }
+                }
+                advance(h);
+                if (v != Mark.TAKEN) {
+                    return v;
+                }
+            }
         }
 
         private Object stored(T value) {
@@ -394,11 +567,13 @@ public final class Coordination {
         /** Adds {@code value} at the end, waiting without a bound while the queue is full. */
         public void put(T value) {
             Object stored = stored(value);
+            boolean put = false;
             try {
-                queue.put(stored);
-            } catch (RuntimeException e) {
-                owner.released(stored);
-                throw failed("put into queue '" + name + "'", e);
+                put = pollUntimed(() -> offerOnce(stored), "put into queue '" + name + "'") != null;
+            } finally {
+                if (!put) {
+                    owner.released(stored);
+                }
             }
         }
 
@@ -409,13 +584,10 @@ public final class Coordination {
          * @throws InterruptedException if this thread is interrupted while it waits
          */
         public void put(T value, Duration timeout) throws TimeoutException, InterruptedException {
-            long millis = millis(timeout);
             Object stored = stored(value);
             boolean put = false;
             try {
-                put = queue.offer(stored, millis, TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                throw failedWait("put into queue '" + name + "'", e);
+                put = pollTimed(() -> offerOnce(stored), timeout, "put into queue '" + name + "'") != null;
             } finally {
                 if (!put) {
                     owner.released(stored);
@@ -428,13 +600,7 @@ public final class Coordination {
 
         /** Takes the first value, waiting without a bound while the queue is empty. */
         public T get() {
-            Object v;
-            try {
-                v = queue.take();
-            } catch (RuntimeException e) {
-                throw failed("get from queue '" + name + "'", e);
-            }
-            return taken(v);
+            return taken(pollUntimed(this::takeOnce, "get from queue '" + name + "'"));
         }
 
         /**
@@ -444,12 +610,7 @@ public final class Coordination {
          * @throws InterruptedException if this thread is interrupted while it waits
          */
         public T get(Duration timeout) throws TimeoutException, InterruptedException {
-            Object v;
-            try {
-                v = queue.poll(millis(timeout), TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                throw failedWait("get from queue '" + name + "'", e);
-            }
+            Object v = pollTimed(this::takeOnce, timeout, "get from queue '" + name + "'");
             if (v == null) {
                 throw new TimeoutException("queue '" + name + "' stayed empty for " + timeout);
             }
@@ -470,7 +631,16 @@ public final class Coordination {
         /** How many values it holds now (Dask's {@code qsize}). */
         public int size() {
             try {
-                return queue.size();
+                long h = counter(head);
+                long t = counter(tail);
+                while (owner.table.get(item(t)) != null) {
+                    t++;   // puts whose tail hint is not written yet
+                }
+                long n = t - h;
+                if (n > 0 && owner.table.get(item(h)) == Mark.TAKEN) {
+                    n--;   // taken, head not moved on yet
+                }
+                return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
             } catch (RuntimeException e) {
                 throw failed("read queue '" + name + "'", e);
             }
@@ -479,10 +649,10 @@ public final class Coordination {
         /** Removes the queue and what it holds from the cluster (futures in it let go of their data). */
         public void close() {
             try {
-                for (Object v = queue.poll(); v != null; v = queue.poll()) {
+                for (Object v = takeOnce(); v != null; v = takeOnce()) {
                     owner.released(v);
                 }
-                queue.close();
+                owner.table.removeAll(new LinkedHashSet<>(List.of(meta, head, tail)));
             } catch (RuntimeException e) {
                 throw failed("remove queue '" + name + "'", e);
             }
@@ -496,44 +666,32 @@ public final class Coordination {
      */
     public static final class Variable<T> {
         private final Coordination owner;
-        private final IgniteAtomicReference<Object[]> ref;
-        /** Setters take it, so that each replaced value's hold is let go exactly once. */
-        private final IgniteLock setting;
+        private final String key;
         private final String name;
 
-        private Variable(Coordination owner, IgniteAtomicReference<Object[]> ref, IgniteLock setting, String name) {
+        private Variable(Coordination owner, String key, String name) {
             this.owner = owner;
-            this.ref = ref;
-            this.setting = setting;
+            this.key = key;
             this.name = name;
         }
 
         /** Sets the value, replacing the one before. */
         public void set(T value) {
-            replace(new Object[] {handed(value, Claims.VARIABLE_HOLDER, name)}, "set variable '" + name + "'");
+            Object[] now = {handed(value, Claims.VARIABLE_HOLDER, name)};
+            Object before;
+            try {
+                before = owner.table.getAndPut(key, now);
+            } catch (RuntimeException e) {
+                owner.released(now[0]);
+                throw failed("set variable '" + name + "'", e);
+            }
+            replaced(before);
         }
 
-        private void replace(Object[] now, String what) {
-            Object[] before;
-            try {
-                if (!setting.tryLock(ClientCore.CONTROL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    throw new CoordinationException("could not " + what + ": another setter held it for "
-                            + ClientCore.CONTROL_TIMEOUT_MILLIS + " ms");
-                }
-                try {
-                    before = ref.get();
-                    ref.set(now);
-                } finally {
-                    setting.unlock();
-                }
-            } catch (RuntimeException e) {
-                if (now != null) {
-                    owner.released(now[0]);
-                }
-                throw failed(what, e);
-            }
-            if (before != null) {
-                owner.released(before[0]);
+        /** Lets go of what a replaced or deleted value held (each value is replaced exactly once). */
+        private void replaced(Object before) {
+            if (before instanceof Object[] b && b.length == 1) {
+                owner.released(b[0]);
             }
         }
 
@@ -545,28 +703,29 @@ public final class Coordination {
          */
         @SuppressWarnings("unchecked")
         public T get(Duration timeout) throws TimeoutException, InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
+            String what = "read variable '" + name + "'";
             for (int attempt = 0; ; attempt++) {
-                Object[][] seen = new Object[1][];
-                boolean set;
-                try {
-                    set = await(() -> (seen[0] = ref.get()) != null,
-                            Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-                } catch (RuntimeException e) {
-                    throw failed("read variable '" + name + "'", e);
-                }
-                if (!set) {
+                Object[] seen = (Object[]) pollTimed(() -> owner.table.get(key), timeout, what);
+                if (seen == null) {
                     throw new TimeoutException("variable '" + name + "' was not set within " + timeout);
                 }
                 try {
-                    return (T) owner.received(seen[0][0], "the future in variable '" + name + "' has lost its data: "
+                    return (T) owner.received(seen[0], "the future in variable '" + name + "' has lost its data: "
                             + "the variable was set again or deleted while it was read");
                 } catch (CoordinationException replaced) {
                     // Set again while read: the new value is there to read, unless this keeps happening.
-                    if (attempt >= 100 || sameHold(seen[0], ref.get())) {
+                    if (attempt >= 100 || sameHold(seen, current(what))) {
                         throw replaced;
                     }
                 }
+            }
+        }
+
+        private Object[] current(String what) {
+            try {
+                return (Object[]) owner.table.get(key);
+            } catch (RuntimeException e) {
+                throw failed(what, e);
             }
         }
 
@@ -578,34 +737,37 @@ public final class Coordination {
 
         /** Whether it holds a value now. */
         public boolean isSet() {
-            try {
-                return ref.get() != null;
-            } catch (RuntimeException e) {
-                throw failed("read variable '" + name + "'", e);
-            }
+            return current("read variable '" + name + "'") != null;
         }
 
         /** Unsets it (Dask's {@code delete}); a future it held lets go of its data. */
         public void delete() {
-            replace(null, "delete variable '" + name + "'");
+            Object before;
+            try {
+                before = owner.table.getAndRemove(key);
+            } catch (RuntimeException e) {
+                throw failed("delete variable '" + name + "'", e);
+            }
+            replaced(before);
         }
     }
 
     /** A cluster-wide event: clear until set; waiters return once it is set. */
     public static final class Event {
-        private static final Object[] SET = {Boolean.TRUE};
-        private final IgniteAtomicReference<Object[]> ref;
+        private final Coordination owner;
+        private final String key;
         private final String name;
 
-        private Event(IgniteAtomicReference<Object[]> ref, String name) {
-            this.ref = ref;
+        private Event(Coordination owner, String key, String name) {
+            this.owner = owner;
+            this.key = key;
             this.name = name;
         }
 
         /** Sets it: every waiter returns. */
         public void set() {
             try {
-                ref.set(SET);
+                owner.table.getAndPut(key, Boolean.TRUE);
             } catch (RuntimeException e) {
                 throw failed("set event '" + name + "'", e);
             }
@@ -614,7 +776,7 @@ public final class Coordination {
         /** Clears it: waiters wait again. */
         public void clear() {
             try {
-                ref.set(null);
+                owner.table.getAndRemove(key);
             } catch (RuntimeException e) {
                 throw failed("clear event '" + name + "'", e);
             }
@@ -623,7 +785,7 @@ public final class Coordination {
         /** Whether it is set now. */
         public boolean isSet() {
             try {
-                return ref.get() != null;
+                return owner.table.get(key) != null;
             } catch (RuntimeException e) {
                 throw failed("read event '" + name + "'", e);
             }
@@ -635,11 +797,7 @@ public final class Coordination {
          * @throws InterruptedException if this thread is interrupted while it waits
          */
         public boolean await(Duration timeout) throws InterruptedException {
-            try {
-                return Coordination.await(() -> ref.get() != null, millis(timeout));
-            } catch (RuntimeException e) {
-                throw failed("wait for event '" + name + "'", e);
-            }
+            return pollTimed(() -> owner.table.get(key), timeout, "wait for event '" + name + "'") != null;
         }
     }
 }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Dask's coordination primitives over the cluster ({@link Coordination}): semaphores and locks
  * (with a holder killed with {@code kill -9}), queues, variables and events, from clients and from
- * tasks, and the thin client's clear refusal.
+ * tasks, thick and thin clients alike.
  */
 class CoordinationTest {
     private static final Duration SHORT = Duration.ofMillis(200);
@@ -87,15 +87,21 @@ class CoordinationTest {
         assertTrue(MOST.get() >= 1 && MOST.get() <= 2, "downloads at once: " + MOST.get());
     }
 
-    @Test
-    void aHolderKilled_givesBackItsSemaphoreLeaseAndItsLock() throws Exception {
-        String discovery = cluster.discoveryAddresses();
-        String port = discovery.substring(discovery.indexOf(':') + 1, discovery.indexOf(".."));
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"thick", "thin"})
+    void aHolderKilled_givesBackItsSemaphoreLeaseAndItsLock(String kind) throws Exception {
+        String where;
+        if (kind.equals("thin")) {
+            where = cluster.thinClientAddress();
+        } else {
+            String discovery = cluster.discoveryAddresses();
+            where = discovery.substring(discovery.indexOf(':') + 1, discovery.indexOf(".."));
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SemaphoreHolder.class.getName(),
-                "held", "held-lock", port));
+                "held-" + kind, "held-lock-" + kind, where, kind));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -105,9 +111,10 @@ class CoordinationTest {
                 seen.append(line).append('\n');
             }
             assertTrue(line != null, "the holder never held:\n" + seen);
-            Coordination.Semaphore held = client.semaphore("held", 1);
-            Coordination.Lock lock = client.lock("held-lock");
+            Coordination.Semaphore held = client.semaphore("held-" + kind, 1);
+            Coordination.Lock lock = client.lock("held-lock-" + kind);
             assertFalse(held.acquire(SHORT), "the holder's lease");
+            assertEquals(1, held.leasesInUse());
             assertTrue(lock.locked());
             assertFalse(lock.acquire(SHORT), "the holder's lock");
 
@@ -117,6 +124,7 @@ class CoordinationTest {
             assertTrue(lock.acquire(BOUND), "the dead holder's lock came back");
             lock.release();
             held.release();
+            assertFalse(lock.locked());
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
@@ -229,10 +237,95 @@ class CoordinationTest {
     }
 
     @Test
-    void thinClient_isToldItNeedsAThickOne() {
+    void thinClient_sharesEachPrimitiveWithThickClientsAndTasks() throws Exception {
         try (Client thin = Client.connect(cluster.thinClientAddress())) {
-            CoordinationException e = assertThrows(CoordinationException.class, () -> thin.semaphore("x", 1));
-            assertTrue(e.getMessage().contains("thick client"), e.getMessage());
+            Coordination.Semaphore theirs = client.semaphore("thin-two", 2);
+            Coordination.Semaphore mine = thin.semaphore("thin-two", 5);
+            assertEquals(2, mine.maxLeases(), "the first caller's number of leases");
+            assertTrue(theirs.acquire(SHORT));
+            assertTrue(mine.acquire(SHORT));
+            assertFalse(mine.acquire(SHORT), "a third lease of two");
+            assertEquals(2, theirs.leasesInUse());
+            mine.release();
+            assertTrue(theirs.acquire(SHORT), "the thin client's lease given back");
+            theirs.release();
+            theirs.release();
+
+            Coordination.Lock lock = thin.lock("thin-lock");
+            lock.acquire();
+            assertTrue(client.lock("thin-lock").locked());
+            lock.release();
+            assertFalse(client.lock("thin-lock").locked());
+
+            // A task puts into a queue a thin client reads; a future goes from the thin client to the thick one.
+            assertEquals(7, client.submit(CoordinationTest::enqueue, 7).result(BOUND));
+            assertEquals(7, thin.<Integer>queue("from-tasks", 0).get(BOUND));
+            Future<Integer> f = thin.submit(CoordinationTest::enqueue, 8);
+            assertEquals(8, thin.<Integer>queue("from-tasks", 0).get(BOUND));
+            thin.<Object>queue("thin-handoff", 1).put(f);
+            assertThrows(TimeoutException.class, () -> thin.<Object>queue("thin-handoff", 1).put("more", SHORT),
+                    "a full queue of one");
+            f.release();
+            Object back = client.<Object>queue("thin-handoff", 1).get(BOUND);
+            assertTrue(back instanceof Future<?>, "a future goes through a queue as a future: " + back);
+            assertEquals(8, ((Future<?>) back).result(BOUND), "the queue kept the value after its client let go");
+
+            thin.<String>variable("thin-variable").set("from thin");
+            assertEquals("from thin", client.<String>variable("thin-variable").get(SHORT));
+            Coordination.Event done = thin.event("done-for-thin");
+            client.submit(CoordinationTest::answerFor, "done-for-thin");
+            assertTrue(done.await(BOUND), "a task set the event the thin client waits for");
+            done.clear();
+            assertFalse(client.event("done-for-thin").isSet());
         }
+    }
+
+    /** Sets the event {@code name}. */
+    public static int answerFor(String name) {
+        Coordination.here().event(name).set();
+        return 0;
+    }
+
+    @Test
+    void queue_manyPutsAndTakesAtOnce_loseAndRepeatNothing() throws Exception {
+        Coordination.Queue<Integer> q = client.queue("busy", 3);
+        int perThread = 200;
+        List<Thread> threads = new ArrayList<>();
+        java.util.Set<Integer> got = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger repeated = new AtomicInteger();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int p = 0; p < 3; p++) {
+            int base = p * perThread;
+            threads.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        q.put(base + i, BOUND);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+            threads.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        if (!got.add(q.get(BOUND))) {
+                            repeated.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(120));
+            assertFalse(t.isAlive(), "a queue user stuck");
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(0, repeated.get(), "items taken twice");
+        assertEquals(3 * perThread, got.size(), "every item taken once");
+        assertEquals(0, q.size());
+        q.close();
     }
 }

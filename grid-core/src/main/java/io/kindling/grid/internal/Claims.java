@@ -70,8 +70,10 @@ public final class Claims {
     public static final String FORCED = "force-cancelled";
     /** The prefix of the entry of {@link #CACHE} in which the client named after it lists the clients it wrote its key records for. */
     public static final String ACK = "shared-ack:";
+    /** The table of semaphores, locks, queues, variables and events, each a few entries under its kind and name. */
+    public static final String COORDINATION = "kindling-coordination";
 
-    /** The configuration of {@link #CACHE} or {@link #DATASETS}: replicated, atomic, written everywhere before a call returns. */
+    /** The configuration of {@link #CACHE}, {@link #DATASETS} or {@link #COORDINATION}: replicated, atomic, written everywhere before a call returns. */
     public static <V> CacheConfiguration<String, V> configuration(String name) {
         CacheConfiguration<String, V> c = new CacheConfiguration<>(name);
         c.setCacheMode(CacheMode.REPLICATED);
@@ -83,7 +85,7 @@ public final class Claims {
 
     /** Kindling's shared table {@code name} ({@link #CACHE} or {@link #DATASETS}), created if the cluster lacks it. */
     public static <V> IgniteCache<String, V> table(Ignite ignite, String name) {
-        if (!CACHE.equals(name) && !DATASETS.equals(name) && !KEYS.equals(name)) {
+        if (!CACHE.equals(name) && !DATASETS.equals(name) && !KEYS.equals(name) && !COORDINATION.equals(name)) {
             throw new IllegalArgumentException("'" + name + "' is not one of Kindling's shared tables");
         }
         IgniteCache<String, V> cache = ignite.cache(name);
