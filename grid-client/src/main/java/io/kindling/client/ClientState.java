@@ -1047,6 +1047,20 @@ final class ClientState {
         }
     }
 
+    /**
+     * This client claimed {@code e} in the shared key table: it computes it, and the record its
+     * claim wrote is its own to remove. Returns false if {@code e} no longer waits for its lookup
+     * (the caller then removes the claim's record).
+     */
+    boolean sharedClaimed(KeyEntry e) {
+        if (!awaitsLookup(e)) {
+            return false;
+        }
+        e.registered = true;
+        sharedAbsent(e);
+        return true;
+    }
+
     /** Another client is computing {@code e}: this one waits for it, without counting it as its own pending work. */
     void sharedWaiting(KeyEntry e) {
         if (awaitsLookup(e)) {

@@ -88,6 +88,12 @@ interface GridBackend extends AutoCloseable {
      */
     <V> SharedTable<V> table(String name);
 
+    /**
+     * Writes {@code record} under each of {@code keys} of the shared key table that has no record,
+     * atomically per key; returns the records found under the others.
+     */
+    Map<String, byte[]> claimKeys(Set<String> keys, byte[] record);
+
     /** Which of {@code clients} hold a lease now. */
     Set<String> leased(Collection<String> clients);
 

@@ -36,7 +36,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>No scheduler process keeps the table. Clients list themselves ({@value Claims#REGISTRANTS}).
  * While another live client is listed, a client writes a record of each key it computes to the
  * {@value Claims#KEYS} table (sent, where its value is, or its error), removes it before the
- * value goes, and looks up its new computations there before it sends them. A client alone
+ * value goes, and looks up its new computations there before it sends them: those without a
+ * record it claims, writing a record of its own under each with one atomic call per batch
+ * ({@link io.kindling.grid.internal.ClaimKeys}), so that of two clients that send the same key
+ * at the same moment one computes it and the other waits. A client alone
  * writes and reads nothing: sharing costs nothing until there is someone to share with. A record
  * of a client without a lease (it died) counts for nothing.
  *
@@ -460,9 +463,10 @@ final class KeySharing {
             }
             answer(batch);
         } catch (RuntimeException e) {
-            // The table cannot be read now: this client computes them itself.
+            // The table cannot be reached now: this client computes them itself, and removes
+            // whatever record of its own the failed call may have written.
             synchronized (core.state) {
-                batch.forEach(core.state::sharedAbsent);
+                batch.forEach(core.state::sharedClaimed);
             }
         }
         core.pump();
@@ -475,27 +479,61 @@ final class KeySharing {
         }
     }
 
+    /**
+     * Claims the keys of {@code batch} in one call: a key without a record gets this client's
+     * and is this client's to compute; a key with a record is followed ({@link #follow}).
+     */
     private void answer(List<KeyEntry> batch) {
         Map<String, KeyEntry> byKey = new LinkedHashMap<>(batch.size() * 2);
         for (KeyEntry e : batch) {
             byKey.putIfAbsent(e.key.toString(), e);
         }
-        Map<String, byte[]> found = core.backend.<byte[]>table(Claims.KEYS).getAll(byKey.keySet());
+        byte[] mine = new Record("", core.clientId, 'P', "", "", -1, "", 0, 0, null).toBytes();
+        Map<String, byte[]> found = core.backend.claimKeys(byKey.keySet(), mine);
+        List<KeyEntry> claimed = new ArrayList<>();
+        Map<String, KeyEntry> taken = new LinkedHashMap<>();
+        byKey.forEach((k, e) -> {
+            if (found.containsKey(k)) {
+                taken.put(k, e);
+            } else {
+                claimed.add(e);
+            }
+        });
+        Map<KeyEntry, byte[]> stale = new LinkedHashMap<>();
+        follow(taken, found, stale);
+        takeOver(stale, mine, claimed);
+    }
+
+    /**
+     * Acts on the records {@code found} for the entries of {@code byKey}: waits for, adopts or errs
+     * alike with another live client's; adds those whose record is a dead client's (or
+     * unreadable, or this client's own from before) to {@code stale}.
+     */
+    private void follow(Map<String, KeyEntry> byKey, Map<String, byte[]> found, Map<KeyEntry, byte[]> stale) {
         Map<KeyEntry, Record> records = new LinkedHashMap<>();
         Set<String> clients = new HashSet<>();
         for (Map.Entry<String, byte[]> f : found.entrySet()) {
             Record r = Record.of(f.getKey(), f.getValue());
+            KeyEntry e = byKey.get(f.getKey());
+            if (e == null) {
+                continue;
+            }
             if (r != null && !r.client().equals(core.clientId)) {
-                records.put(byKey.get(f.getKey()), r);
+                records.put(e, r);
                 clients.add(r.client());
+            } else {
+                stale.put(e, f.getValue());   // unreadable, or this client's own from before
             }
         }
         Set<String> alive = clients.isEmpty() ? Set.of() : core.backend.leased(clients);
-        List<KeyEntry> absent = new ArrayList<>();
-        for (KeyEntry e : byKey.values()) {
+        for (Map.Entry<String, KeyEntry> k : byKey.entrySet()) {
+            KeyEntry e = k.getValue();
             Record r = records.get(e);
-            if (r == null || !alive.contains(r.client())) {
-                absent.add(e);
+            if (r == null) {
+                continue;   // in stale already
+            }
+            if (!alive.contains(r.client())) {
+                stale.put(e, found.get(k.getKey()));
                 continue;
             }
             switch (r.state()) {
@@ -503,32 +541,62 @@ final class KeySharing {
                     Throwable error = r.error();
                     synchronized (core.state) {
                         if (error == null) {
-                            core.state.sharedAbsent(e);
+                            core.state.sharedAbsent(e);   // an error of a class this client lacks: it runs the task itself
                         } else {
                             core.state.sharedErred(e, error);
                         }
                     }
                 }
                 case 'M' -> {
-                    if (adopt(e, r, found.get(r.key()))) {
-                        continue;
+                    if (!adopt(e, r, found.get(r.key()))) {
+                        watch(e);   // its value went, or its record changed: look again
                     }
-                    absent.add(e);
                 }
-                default -> {
-                    boolean waits;
-                    synchronized (core.state) {
-                        core.state.sharedWaiting(e);
-                        waits = core.state.awaitsLookup(e);
-                    }
-                    if (waits) {
-                        watched.add(e);
-                    }
+                default -> watch(e);
+            }
+        }
+    }
+
+    /** Waits for another client's computation of {@code e}: looked up again every poll. */
+    private void watch(KeyEntry e) {
+        boolean waits;
+        synchronized (core.state) {
+            core.state.sharedWaiting(e);
+            waits = core.state.awaitsLookup(e);
+        }
+        if (waits) {
+            watched.add(e);
+        }
+    }
+
+    /**
+     * Takes over the {@code stale} keys one by one (compare-and-replace of the record seen with
+     * {@code mine}; a key another client took first is waited for), then makes them and the
+     * {@code claimed} ones this client's to compute.
+     */
+    private void takeOver(Map<KeyEntry, byte[]> stale, byte[] mine, List<KeyEntry> claimed) {
+        SharedTable<byte[]> table = core.backend.table(Claims.KEYS);
+        for (Map.Entry<KeyEntry, byte[]> s : stale.entrySet()) {
+            if (table.replace(s.getKey().key.toString(), s.getValue(), mine)) {
+                claimed.add(s.getKey());
+            } else {
+                watch(s.getKey());
+            }
+        }
+        List<KeyEntry> dropped = new ArrayList<>();
+        synchronized (core.state) {
+            for (KeyEntry e : claimed) {
+                if (!core.state.sharedClaimed(e)) {
+                    dropped.add(e);
                 }
             }
         }
-        synchronized (core.state) {
-            absent.forEach(core.state::sharedAbsent);
+        for (KeyEntry e : dropped) {
+            try {
+                table.remove(e.key.toString(), mine);
+            } catch (RuntimeException gone) {
+                // the reaper drops it with this client's lease
+            }
         }
     }
 

@@ -334,6 +334,21 @@ final class ThickBackend implements GridBackend {
     }
 
     @Override
+    public Map<String, byte[]> claimKeys(Set<String> keys, byte[] record) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            org.apache.ignite.IgniteCache<String, byte[]> table = io.kindling.grid.internal.Claims.table(ignite,
+                    io.kindling.grid.internal.Claims.KEYS);
+            return io.kindling.grid.internal.ClaimKeys.found(table.invokeAllAsync(keys,
+                    new io.kindling.grid.internal.ClaimKeys(record)).get(ClientCore.CONTROL_TIMEOUT_MILLIS));
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("claim shared keys", e);
+        }
+    }
+
+    @Override
     public Set<String> leased(Collection<String> clients) {
         try {
             return clients.isEmpty() ? Set.of() : new HashSet<>(KindlingGrid.leaseCache(ignite)

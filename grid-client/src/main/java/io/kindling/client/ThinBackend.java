@@ -311,6 +311,18 @@ final class ThinBackend implements GridBackend {
     }
 
     @Override
+    public Map<String, byte[]> claimKeys(Set<String> keys, byte[] record) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return anyNode.claimKeys(new java.util.HashSet<>(keys), record);
+        } catch (RuntimeException e) {
+            throw GridErrors.unavailable("claim shared keys", e);
+        }
+    }
+
+    @Override
     public Set<String> leased(Collection<String> clients) {
         return clients.isEmpty() ? Set.of() : new HashSet<>(await(leases.getAllAsync(new HashSet<>(clients)),
                 ClientCore.CONTROL_TIMEOUT_MILLIS, "read client leases").keySet());

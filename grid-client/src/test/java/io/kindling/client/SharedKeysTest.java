@@ -123,6 +123,34 @@ class SharedKeysTest {
     }
 
     @Test
+    void twoClientsSendingTheSameKeyAtOnce_runItOnce() throws Exception {
+        try (Client first = Client.of(cluster); Client second = Client.connect(cluster.thinClientAddress())) {
+            awaitSharing(first);
+            awaitSharing(second);
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 10; round++) {
+                    int seed = 2000 + round;
+                    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                    java.util.concurrent.Callable<Double> a = () -> {
+                        together.await();
+                        return first.submit(SharedKeysTest::slowRandom, seed, 300).result(BOUND);
+                    };
+                    java.util.concurrent.Callable<Double> b = () -> {
+                        together.await();
+                        return second.submit(SharedKeysTest::slowRandom, seed, 300).result(BOUND);
+                    };
+                    var x = two.submit(a);
+                    var y = two.submit(b);
+                    assertEquals(x.get(), y.get(), "round " + round + ": both clients ran the key");
+                }
+            } finally {
+                two.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void anErredKey_errsForTheOtherClient_withoutRunningAgain() {
         try (Client first = Client.of(cluster); Client second = Client.of(cluster)) {
             Future<Integer> f = first.submit(SharedKeysTest::fail, 3);
@@ -231,8 +259,8 @@ class SharedKeysTest {
     }
 
     /**
-     * Waits until the cluster knows of the computation of {@code f} (its client writes that a
-     * moment after it sends the task; a key submitted by two clients within that moment runs twice).
+     * Waits until the cluster knows of the computation of {@code f} (its client claims it before
+     * it sends the task, when it already knows another client shares keys).
      */
     private static void awaitRecord(Future<?> f) {
         GridFixture.awaitCondition("the computation of " + f.key() + " to be on record", () -> {

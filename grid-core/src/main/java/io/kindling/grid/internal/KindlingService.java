@@ -43,4 +43,7 @@ public interface KindlingService {
 
     /** Makes sure Kindling's shared table {@code name} exists ({@link Claims#configuration}). */
     void createTable(String name);
+
+    /** Claims keys of the shared key table for a client ({@link ClaimKeys}); returns the records found under the others. */
+    java.util.Map<String, byte[]> claimKeys(java.util.Set<String> keys, byte[] record);
 }

@@ -127,6 +127,11 @@ public final class KindlingServiceImpl implements Service, KindlingService {
     }
 
     @Override
+    public Map<String, byte[]> claimKeys(java.util.Set<String> keys, byte[] record) {
+        return ClaimKeys.claim(Claims.table(ignite, Claims.KEYS), keys, record);
+    }
+
+    @Override
     public void publishPending(String client, Map<String, Long> pendingByFunction) {
         PendingTasks.publish(ignite, client, pendingByFunction);
     }
