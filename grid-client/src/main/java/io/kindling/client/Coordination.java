@@ -448,7 +448,8 @@ public final class Coordination {
      *
      * <p>Item {@code i} is the entry {@code i} after the queue's key. Two counters go with it: the
      * head (the next item to take) and a hint of the tail (one past the last item put). A take
-     * swaps the head's item for a "taken" mark (get-and-put, so exactly one taker gets it), moves
+     * first holds a future in the head's item for its own client, then swaps the item for a
+     * "taken" mark (get-and-put, so exactly one taker gets it; a taker that lost lets go), moves
      * the head on, then removes the mark; whoever finds the mark at the head (its taker died
      * between the steps) moves the head on for it. A put writes its item into the first empty
      * entry at or past the tail hint with put-if-absent (a mark fills its entry, so no put lands
@@ -533,8 +534,13 @@ public final class Coordination {
             }
         }
 
-        /** One try to take the first item: it, or null while the queue is empty. */
-        private Object takeOnce() {
+        /**
+         * One try to take the first item: its value, or null while the queue is empty. With
+         * {@code adopt}, a future in it becomes a future of this client before the item is taken,
+         * so that a taker killed in between leaves the item in the queue, not a hold nobody lets
+         * go; the item's own hold on the data goes once it is taken.
+         */
+        private Object takeOnce(boolean adopt) {
             while (true) {
                 long h = counter(head);
                 Object v = owner.table.get(item(h));
@@ -544,17 +550,63 @@ public final class Coordination {
                     }
                     continue;
                 }
-                if (v != Mark.TAKEN) {
-                    v = owner.table.getAndPut(item(h), Mark.TAKEN);
-                    if (v == null) {
-                        // Its put took it back (the head had passed it): drop the mark this left behind.
-                        owner.table.remove(item(h), Mark.TAKEN);
-                        continue;
-                    }
+                if (v == Mark.TAKEN) {
+                    advance(h);
+                    continue;
+                }
+                Received mine = adopt ? received(v) : new Received(v, null);
+                Object w = owner.table.getAndPut(item(h), Mark.TAKEN);
+                if (w == null) {
+                    // Its put took it back (the head had passed it): drop the mark this left behind.
+                    owner.table.remove(item(h), Mark.TAKEN);
+                    mine.drop();
+                    continue;
+                }
+                if (w == Mark.TAKEN) {
+                    advance(h);   // another taker was first
+                    mine.drop();
+                    continue;
                 }
                 advance(h);
-                if (v != Mark.TAKEN) {
-                    return v;
+                if (!sameItem(v, w)) {
+                    mine.drop();   // the entry was filled again meanwhile: this taker has that item
+                    mine = adopt ? received(w) : new Received(w, null);
+                }
+                owner.released(w);
+                return mine.value();
+            }
+        }
+
+        /** What taking {@code stored} gives this client: its value, or the error of a future whose data is gone. */
+        private Received received(Object stored) {
+            try {
+                return new Received(owner.received(stored, "a future taken from queue '" + name + "' has lost its "
+                        + "data: every holder let it go"), null);
+            } catch (CoordinationException e) {
+                return new Received(null, e);
+            }
+        }
+
+        private static boolean sameItem(Object a, Object b) {
+            if (a instanceof Datasets.Handed x && b instanceof Datasets.Handed y) {
+                return x.holder().equals(y.holder());
+            }
+            return !(a instanceof Datasets.Handed) && !(b instanceof Datasets.Handed) && Objects.equals(a, b);
+        }
+
+        /** A taken item's value for this client, or why it has none. */
+        private record Received(Object taken, CoordinationException error) {
+            Object value() {
+                if (error != null) {
+                    throw error;
+                }
+                return taken;
+            }
+
+            /** Lets go of a future made for an item this taker did not get. */
+            void drop() {
+                if (taken instanceof Future<?> f) {
+                    f.release();
                 }
             }
         }
@@ -599,8 +651,9 @@ public final class Coordination {
         }
 
         /** Takes the first value, waiting without a bound while the queue is empty. */
+        @SuppressWarnings("unchecked")
         public T get() {
-            return taken(pollUntimed(this::takeOnce, "get from queue '" + name + "'"));
+            return (T) pollUntimed(() -> takeOnce(true), "get from queue '" + name + "'");
         }
 
         /**
@@ -609,23 +662,13 @@ public final class Coordination {
          * @throws TimeoutException if it stayed empty
          * @throws InterruptedException if this thread is interrupted while it waits
          */
+        @SuppressWarnings("unchecked")
         public T get(Duration timeout) throws TimeoutException, InterruptedException {
-            Object v = pollTimed(this::takeOnce, timeout, "get from queue '" + name + "'");
+            Object v = pollTimed(() -> takeOnce(true), timeout, "get from queue '" + name + "'");
             if (v == null) {
                 throw new TimeoutException("queue '" + name + "' stayed empty for " + timeout);
             }
-            return taken(v);
-        }
-
-        /** The value for an item taken out: a future takes over the item's hold on its data. */
-        @SuppressWarnings("unchecked")
-        private T taken(Object v) {
-            try {
-                return (T) owner.received(v, "a future taken from queue '" + name + "' has lost its data: every "
-                        + "holder let it go");
-            } finally {
-                owner.released(v);
-            }
+            return (T) v;
         }
 
         /** How many values it holds now (Dask's {@code qsize}). */
@@ -649,8 +692,8 @@ public final class Coordination {
         /** Removes the queue and what it holds from the cluster (futures in it let go of their data). */
         public void close() {
             try {
-                for (Object v = takeOnce(); v != null; v = takeOnce()) {
-                    owner.released(v);
+                while (takeOnce(false) != null) {
+                    // each taken item's hold goes with it
                 }
                 owner.table.removeAll(new LinkedHashSet<>(List.of(meta, head, tail)));
             } catch (RuntimeException e) {

@@ -328,4 +328,66 @@ class CoordinationTest {
         assertEquals(0, q.size());
         q.close();
     }
+
+    public static int square(int x) {
+        return x * x;
+    }
+
+    private static long stored() {
+        return io.kindling.grid.internal.KindlingGrid.dataCache(cluster.ignite())
+                .sizeLong(org.apache.ignite.cache.CachePeekMode.PRIMARY);
+    }
+
+    @Test
+    void futuresThroughAQueue_twoTakers_eachTakenOnce_andLetGoOnceReleased() throws Exception {
+        long before = stored();
+        List<Integer> items = IntStream.range(0, 20).boxed().collect(Collectors.toList());
+        Coordination.Queue<Object> q = client.queue("futures-busy", 0);
+        List<Future<Integer>> fs = client.pure(false).map(CoordinationTest::square, items);
+        client.gather(fs);
+        for (Future<Integer> f : fs) {
+            q.put(f);
+        }
+        fs.forEach(Future::release);
+        try (Client other = Client.of(cluster)) {
+            java.util.Map<Integer, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Future<?>> taken = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger left = new AtomicInteger(items.size());
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> takers = new ArrayList<>();
+            for (Client c : List.of(client, other)) {
+                takers.add(new Thread(() -> {
+                    try {
+                        Coordination.Queue<Object> mine = c.queue("futures-busy", 0);
+                        while (left.get() > 0) {
+                            Object v;
+                            try {
+                                v = mine.get(SHORT);
+                            } catch (TimeoutException empty) {
+                                continue;
+                            }
+                            left.decrementAndGet();
+                            Future<?> f = (Future<?>) v;
+                            taken.add(f);
+                            seen.merge((Integer) f.result(BOUND), 1, Integer::sum);
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }));
+            }
+            takers.forEach(Thread::start);
+            for (Thread t : takers) {
+                t.join(TimeUnit.SECONDS.toMillis(120));
+                assertFalse(t.isAlive(), "a taker stuck");
+            }
+            assertEquals(List.of(), errors);
+            assertEquals(items.stream().collect(Collectors.toMap(i -> i * i, i -> 1)), seen,
+                    "every future taken once, its value intact");
+            taken.forEach(Future::release);
+        }
+        // Nothing holds the values any more: the queue let go of each as it was taken.
+        GridFixture.awaitCondition("the values to go once released", () -> stored() <= before);
+        q.close();
+    }
 }
