@@ -42,6 +42,8 @@ import java.util.List;
 public final class NodeConfig {
     /** The node attribute that tells clients how many tasks the node runs at once. */
     public static final String THREADS_ATTRIBUTE = NodeAttributes.THREADS;
+    /** How long discovery waits before it asks a node that is itself still joining again. */
+    static final int RECONNECT_DELAY_MILLIS = 100;
 
     /**
      * The size of Ignite's public pool for a node that runs {@code threads} tasks at once (0: one
@@ -282,6 +284,9 @@ public final class NodeConfig {
         discovery.setLocalAddress(host);
         discovery.setLocalPort(discoveryPort);
         discovery.setLocalPortRange(discoveryPortRange);
+        // Nodes of a local cluster start at once: each meets the others still joining, and Ignite
+        // then waits this long before it asks again (2 s by default, a second or more of every start).
+        discovery.setReconnectDelay(RECONNECT_DELAY_MILLIS);
         c.setDiscoverySpi(discovery);
 
         TcpCommunicationSpi communication = new TcpCommunicationSpi();
