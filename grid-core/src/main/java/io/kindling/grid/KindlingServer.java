@@ -87,6 +87,9 @@ public final class KindlingServer {
         // needs pages for its partitions, and when the region was full by then the exchange that
         // creates it failed on every server and Ignite stopped them all (seen in MemoryLimitTest).
         NodeHoldings.create(ignite);
+        io.kindling.grid.internal.Claims.createTables(ignite);
+        // The message classes' binary types, which each first client would otherwise register one by one.
+        io.kindling.grid.internal.WireClasses.register(ignite);
         ignite.services(ignite.cluster().forServers()).deployNodeSingleton(KindlingService.NAME, new KindlingServiceImpl());
     }
 }
