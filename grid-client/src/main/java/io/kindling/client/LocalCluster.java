@@ -45,6 +45,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Path workDirectory;
     private final List<Ignite> inProcess = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    /** The class-data archive of the node JVMs (null: none for this JDK and class path). */
+    private ClassDataArchive archive;
     private final String prefix;
     private Ignite clientNode;
     private Dashboard dashboard;
@@ -241,16 +243,20 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void startProcesses() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = javaCommand();
+        archive = ClassDataArchive.of(System.getProperty("java.home"), System.getProperty("java.class.path"));
         for (int i = 0; i < options.nodes; i++) {
             String name = prefix + "-node-" + i;
             List<String> command = new ArrayList<>();
             command.add(java);
             command.addAll(io.kindling.grid.internal.JvmFlags.addOpens());
+            if (archive != null) {
+                command.addAll(archive.options());
+            }
             command.add("-Xmx" + options.nodeHeap);
             command.add("-Dkindling.node.logging=" + options.logging);
             command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
+            command.add(archive != null ? archive.classPath() : System.getProperty("java.class.path"));
             command.add(NodeMain.class.getName());
             command.addAll(List.of("--name", name, "--discovery-port", String.valueOf(basePort), "--port-range", "10",
                     "--communication-port", String.valueOf(basePort + 10), "--thin-port", String.valueOf(basePort + 20),
@@ -446,9 +452,17 @@ public final class LocalCluster implements AutoCloseable {
         }
         processes.clear();
         deleteRecursively(workDirectory);
+        if (archive != null) {
+            archive.writeIfMissing(javaCommand(), io.kindling.grid.internal.JvmFlags.addOpens());
+            archive = null;
+        }
     }
 
-    private static void deleteRecursively(Path dir) {
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
