@@ -39,7 +39,7 @@ final class ClassDataArchive {
     private static final int KEPT = 4;
     /** How long the archiving JVM may take to start, stop and write. */
     private static final long WRITE_SECONDS = 60;
-    /** Whether a node JVM of this JVM is writing an archive: one at a time is enough. */
+    /** Whether this JVM is writing an archive (through its archiving JVM): one at a time is enough. */
     private static final AtomicBoolean WRITING = new AtomicBoolean();
 
     private final Path archive;
