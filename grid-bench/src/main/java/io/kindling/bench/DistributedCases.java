@@ -104,15 +104,21 @@ final class DistributedCases {
             guarded(report, "jit_warmup", () -> warmUp(report, c));
             guarded(report, "dist_submit_gather", () -> submitGather(report, c));
             guarded(report, "dist_map_gather", () -> mapGather(report, c));
-            guarded(report, "dist_map_gather_shared", () -> mapGatherShared(report, c));
-            guarded(report, "dist_map_gather_1M", () -> mapGatherMillion(report, c));
             guarded(report, "dist_delayed_tree_compute", () -> tree(report, c));
             guarded(report, "dist_roundtrip_latency", () -> latency(report, c));
             guarded(report, "dist_scatter", () -> scatter(report, c));
             guarded(report, "dist_future_chain", () -> chain(report, c));
+            // The reference measures its workers after the cases above: so does this line. The
+            // cases below have no Dask side (a million tasks hold far more than any case above);
+            // the nodes' peak after them is a line of its own.
+            guarded(report, "peak_rss", () -> peakRss(report, "peak_rss", "after the cases the reference runs"));
+            guarded(report, "dist_map_gather_shared", () -> mapGatherShared(report, c));
+            guarded(report, "dist_map_gather_1M", () -> mapGatherMillion(report, c));
             guarded(report, "dist_memory_pressure", () -> MemoryPressureCase.run(report));
             guarded(report, "raw_ignite_submit_gather", () -> RawIgniteCases.submitGather(report, c));
-            guarded(report, "peak_rss", () -> peakRss(report));
+            guarded(report, "dist_cluster_startup_inprocess", () -> startupInProcess(report));
+            guarded(report, "peak_rss_all_cases", () -> peakRss(report, "peak_rss_all_cases",
+                    "after every case, the million-task map included (no Dask side)"));
         } finally {
             if (client[0] != null) {
                 client[0].close();
@@ -222,6 +228,34 @@ final class DistributedCases {
                         + "which LocalCluster starts once the first is ready (the rest is the second node and "
                         + "the client node joining)"));
         return client;
+    }
+
+    /**
+     * The same start and close with both nodes in this JVM ({@code processes(false)}); the reference
+     * runs no in-process case, so its check is against Dask's {@code dist_cluster_startup}.
+     */
+    private static void startupInProcess(Report report) {
+        List<Double> starts = new ArrayList<>();
+        List<Double> closes = new ArrayList<>();
+        Measure.Contention contention = new Measure.Contention();
+        for (int i = 0; i <= REPS; i++) {
+            long t0 = System.nanoTime();
+            Client client = Client.local(LocalCluster.builder().processes(false).nodes(2).threads(1));
+            starts.add(Measure.seconds(t0));
+            long t1;
+            try {
+                check(client.nodes().size() == 2);
+            } finally {
+                t1 = System.nanoTime();
+                client.close();
+            }
+            closes.add(Measure.seconds(t1));
+        }
+        report.emit("dist_cluster_startup_inprocess", 2, new Measure.Runs(starts.get(0),
+                starts.subList(1, starts.size()), contention.cores()), false, Map.of("close_runs_s", last(closes, REPS),
+                "note", "Client.local(LocalCluster.builder().processes(false).nodes(2).threads(1)) until ready, in "
+                        + "this JVM while the child-JVM cluster of the other cases idles; n=server nodes; "
+                        + "close_runs_s: client.close()"));
     }
 
     private static void submitGather(Report report, Client client) throws Exception {
@@ -494,9 +528,9 @@ final class DistributedCases {
         report.emit(name, N_LAT, runs, true, extra);
     }
 
-    /** Peak resident memory of this JVM and of the node JVMs, as the reference's {@code peak_rss} line. */
-    private static void peakRss(Report report) {
-        Map<String, Object> line = caseLine("peak_rss");
+    /** Peak resident memory of this JVM and of the node JVMs so far, as the reference's {@code peak_rss} line. */
+    private static void peakRss(Report report, String name, String when) {
+        Map<String, Object> line = caseLine(name);
         line.put("n", null);
         line.put("seconds", null);
         line.put("tasks_per_s", null);
@@ -506,8 +540,8 @@ final class DistributedCases {
             nodes.put(String.valueOf(h.pid()), peakRssMib(h.pid()));
         }
         line.put("node_processes_peak_rss_mib", nodes);
-        line.put("note", "VmHWM of this JVM (thick client node; fixed 6 GB heap, pre-touched) and of the server node JVMs "
-                + "(-Xmx1g, 512 MB data region each); includes the scatter copies");
+        line.put("note", "VmHWM " + when + " of this JVM (thick client node; fixed 6 GB heap, pre-touched) and of the "
+                + "server node JVMs (-Xmx1g, 512 MB data region each); includes the scatter copies");
         report.print(line);
     }
 

@@ -46,16 +46,57 @@ final class DistributedChecks {
                         + (lat == null || raw == null ? null : Math.round(lat / raw * 100) / 100.0));
         check("dist_future_chain", "steps_per_s", number(ours, "dist_future_chain", "tasks_per_s"), ">=",
                 MIN_CHAIN_STEPS_PER_S, null);
-        Double dask = null;
-        for (Map<String, String> f : peer == null ? List.<Map<String, String>>of() : peer) {
-            if ("dist_scatter".equals(f.get("case")) && f.get("seconds") != null && !f.get("seconds").equals("null")) {
-                dask = Double.parseDouble(f.get("seconds"));
-            }
-        }
         check("dist_memory_pressure", "intact", count(ours, "dist_memory_pressure", "intact"), ">=",
                 count(ours, "dist_memory_pressure", "values"), "every value scattered past the memory limit reads back intact");
-        check("dist_scatter", "seconds", number(ours, "dist_scatter", "seconds"), "<=", dask,
-                dask == null ? "bound = Dask's dist_scatter seconds: the reference did not run" : "bound = Dask's dist_scatter seconds");
+        againstDask(ours, peer, "dist_scatter", "seconds", 0.5);
+        againstDask(ours, peer, "dist_scatter_task_len", "seconds", 1.0);
+        againstDask(ours, peer, "dist_scatter_task_sum", "seconds", 1.0);
+        againstDask(ours, peer, "dist_cluster_startup", "seconds", 2.0);
+        againstDask(ours, peer, "dist_cluster_startup_inprocess", "dist_cluster_startup", "seconds", 1.0);
+        Map<String, Object> rss = ours.get("peak_rss");
+        Double node = null;
+        if (rss != null && rss.get("node_processes_peak_rss_mib") instanceof Map<?, ?> nodes) {
+            for (Object v : nodes.values()) {
+                if (v instanceof Number n) {
+                    node = node == null ? n.doubleValue() : Math.max(node, n.doubleValue());
+                }
+            }
+        }
+        Double worker = peerNumber(peer, "peak_rss", Main.WORKER_RSS_MAX);
+        check("peak_rss", "node_peak_rss_mib", node, "<=", worker == null ? null : 2 * worker,
+                "bound = 2 x the largest Dask worker's peak_rss (" + worker + " MiB), both after the same cases");
+    }
+
+    /** Checks that our {@code metric} of case {@code c} is at most {@code times} Dask's in this run. */
+    private static void againstDask(Map<String, Map<String, Object>> ours, List<Map<String, String>> peer, String c,
+            String metric, double times) {
+        againstDask(ours, peer, c, c, metric, times);
+    }
+
+    /** Checks that our {@code metric} of case {@code c} is at most {@code times} Dask's of case {@code daskCase}. */
+    private static void againstDask(Map<String, Map<String, Object>> ours, List<Map<String, String>> peer, String c,
+            String daskCase, String metric, double times) {
+        Double dask = peerNumber(peer, daskCase, metric);
+        String bar = (times == 1.0 ? "" : times + " x ") + "Dask's " + daskCase + " " + metric;
+        check(c, metric, number(ours, c, metric), "<=", dask == null ? null : times * dask,
+                dask == null ? "bound = " + bar + ": the reference did not run"
+                        : "bound = " + bar + " (" + dask + "); ratio = "
+                        + (number(ours, c, metric) == null ? null : Math.round(number(ours, c, metric) / dask * 100) / 100.0));
+    }
+
+    /** Field {@code field} of the reference's line for case {@code c}, or null. */
+    private static Double peerNumber(List<Map<String, String>> peer, String c, String field) {
+        for (Map<String, String> f : peer == null ? List.<Map<String, String>>of() : peer) {
+            if (c.equals(f.get("case")) && !"ratio".equals(f.get("system")) && f.get(field) != null
+                    && !f.get(field).equals("null")) {
+                try {
+                    return Double.parseDouble(f.get(field));
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static Double count(Map<String, Map<String, Object>> lines, String c, String field) {

@@ -22,6 +22,11 @@ public final class Main {
     private static final Pattern FIELD = Pattern.compile("\"(case|tasks_per_s|seconds|system|other_procs_cores)\": "
             + "(\"[^\"]*\"|[-0-9.eE]+|null)");
 
+    /** The reference's {@code peak_rss} line: one figure per worker, of which the checks take the largest. */
+    private static final Pattern WORKER_RSS = Pattern.compile("\"worker_processes_peak_rss_mib\": \\{([^}]*)}");
+    /** The field a peer line gets for the largest of its workers' peak resident memory. */
+    static final String WORKER_RSS_MAX = "worker_peak_rss_mib_max";
+
     private Main() {
     }
 
@@ -105,6 +110,15 @@ public final class Main {
         Matcher m = FIELD.matcher(jsonLine);
         while (m.find()) {
             f.putIfAbsent(m.group(1), m.group(2).replace("\"", ""));
+        }
+        Matcher workers = WORKER_RSS.matcher(jsonLine);
+        if (workers.find()) {
+            double max = 0;
+            Matcher v = Pattern.compile(": ([0-9.]+)").matcher(workers.group(1));
+            while (v.find()) {
+                max = Math.max(max, Double.parseDouble(v.group(1)));
+            }
+            f.put(WORKER_RSS_MAX, String.valueOf(max));
         }
         return f;
     }
