@@ -95,6 +95,29 @@ class KeyAndTokensTest {
     }
 
     @Test
+    void ofValue_largeArraysHashedInChunks_everyElementCounts() {
+        int n = 3 * (1 << 20) + 5;   // three whole chunks and a short one
+        double[] a = new double[n];
+        java.util.Arrays.setAll(a, i -> i * 0.5);
+        Key k = Tokens.ofValue("v", a);
+        assertEquals(k, Tokens.ofValue("v", a.clone()), "the same content, the same token, each time");
+        for (int i : new int[] {0, (1 << 20) - 1, 1 << 20, 2 * (1 << 20) + 7, n - 1}) {
+            double[] b = a.clone();
+            b[i] += 1;
+            assertNotEquals(k, Tokens.ofValue("v", b), "element " + i + " changed");
+        }
+        double[] swapped = a.clone();
+        swapped[0] = a[1 << 20];
+        swapped[1 << 20] = a[0];
+        assertNotEquals(k, Tokens.ofValue("v", swapped), "the first elements of two chunks swapped");
+        assertNotEquals(k, Tokens.ofValue("v", java.util.Arrays.copyOf(a, n + 1)), "one element more (a zero)");
+        long[] bits = new long[n];
+        java.util.Arrays.setAll(bits, i -> Double.doubleToLongBits(a[i]));
+        assertNotEquals(k, Tokens.ofValue("v", bits), "a long[] of the same bits");
+        assertEquals(Tokens.ofValue("v", bits), Tokens.ofValue("v", bits.clone()));
+    }
+
+    @Test
     void ofValue_setsHashAlikeInAnyOrder() {
         java.util.Set<Integer> forward = new java.util.LinkedHashSet<>(List.of(1, 2, 3));
         java.util.Set<Integer> backward = new java.util.LinkedHashSet<>(List.of(3, 2, 1));
