@@ -172,31 +172,15 @@ public final class Hasher {
         } else if (v instanceof double[] a) {
             add(30);
             add(a.length);
-            chunks(a.length, (from, to) -> {
-                Words w = new Words(to - from);
-                for (int i = from; i < to; i++) {
-                    w.put(Double.doubleToLongBits(a[i]));
-                }
-                return w;
-            });
+            chunks(a.length, (from, to) -> Words.ofDoubles(a, from, to));
         } else if (v instanceof long[] a) {
             add(31);
             add(a.length);
-            chunks(a.length, (from, to) -> {
-                Words w = new Words(to - from);
-                for (int i = from; i < to; i++) {
-                    w.put(a[i]);
-                }
-                return w;
-            });
+            chunks(a.length, (from, to) -> Words.ofLongs(a, from, to));
         } else if (v instanceof int[] a) {
             add(32);
             add(a.length);
-            Words w = new Words(a.length);
-            for (int i : a) {
-                w.put(i);
-            }
-            w.into(this);
+            Words.ofInts(a).into(this);
         } else if (v instanceof byte[] a) {
             add(33);
             add(a.length);
@@ -255,17 +239,12 @@ public final class Hasher {
 
     /** {@code n} bytes of {@code b}, eight to a word (little-endian; the last word zero-padded). */
     private void bytes(byte[] b, int n) {
-        Words w = new Words(n / 8 + 1);
         int whole = n & ~7;
-        for (int i = 0; i < whole; i += 8) {
-            w.put((long) LONGS.get(b, i));
-        }
         long last = 0;
         for (int i = whole; i < n; i++) {
             last |= (b[i] & 0xFFL) << (8 * (i - whole));
         }
-        w.put(last);
-        w.into(this);
+        Words.ofBytes(b, 0, whole / 8, last).into(this);
     }
 
     static final class NotHashable extends Exception {
@@ -280,71 +259,106 @@ public final class Hasher {
             long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * The words of a large array, hashed four at a time into two independent 128-bit states (each
-     * taking two words per round, MurmurHash3's x64 128-bit round), so that the processor works
-     * on both at once: a few times faster than one word at a time through {@link Hasher#add}.
-     * Both states then go into the hasher, with the count of words.
+     * The words of a large array, hashed four at a time into four independent 64-bit lanes (the
+     * round of xxHash64: multiply, add, rotate, multiply), so that the processor works on all four
+     * at once with no lane waiting on another; a run of words fills the lanes in order, the last
+     * round zero-padded. The lanes then go into the hasher, with the count of words, where
+     * {@link Hasher#add}'s rounds and the final mix stir them together.
      */
     private static final class Words {
-        private static final long C1 = 0x87C37B91114253D5L;
-        private static final long C2 = 0x4CF5AD432745937FL;
-        private final long[] buffer;
-        private int n;
+        private static final long P1 = 0x9E3779B185EBCA87L;
+        private static final long P2 = 0xC2B2AE3D27D4EB4FL;
         private long count;
-        private long a1 = 0x452821E638D01377L;
-        private long a2 = 0xBE5466CF34E90C6CL;
-        private long b1 = 0xC0AC29B7C97C50DDL;
-        private long b2 = 0x3F84D5B5B5470917L;
+        private long v1 = 0x452821E638D01377L;
+        private long v2 = 0xBE5466CF34E90C6CL;
+        private long v3 = 0xC0AC29B7C97C50DDL;
+        private long v4 = 0x3F84D5B5B5470917L;
 
-        /** For about {@code words} words: the buffer takes at most 1,024 of them (8 KiB). */
-        Words(int words) {
-            buffer = new long[Math.min(1024, (Math.max(words, 1) + 3) & ~3)];
+        private static long round(long lane, long word) {
+            return Long.rotateLeft(lane + word * P2, 31) * P1;
         }
 
-        void put(long word) {
-            buffer[n++] = word;
-            if (n == buffer.length) {
-                absorb();
-            }
+        /** Words {@code a} to {@code d}, one to each lane. */
+        void put4(long a, long b, long c, long d) {
+            v1 = round(v1, a);
+            v2 = round(v2, b);
+            v3 = round(v3, c);
+            v4 = round(v4, d);
+            count += 4;
         }
 
-        /** Hashes the buffer (its length a multiple of four, zeros padding the last round). */
-        private void absorb() {
-            while ((n & 3) != 0) {
-                buffer[n++] = 0;
+        static Words ofDoubles(double[] a, int from, int to) {
+            Words w = new Words();
+            int i = from;
+            for (; i + 4 <= to; i += 4) {
+                w.put4(Double.doubleToLongBits(a[i]), Double.doubleToLongBits(a[i + 1]),
+                        Double.doubleToLongBits(a[i + 2]), Double.doubleToLongBits(a[i + 3]));
             }
-            long x1 = a1;
-            long x2 = a2;
-            long y1 = b1;
-            long y2 = b2;
-            long[] w = buffer;
-            for (int i = 0; i < n; i += 4) {
-                x1 ^= Long.rotateLeft(w[i] * C1, 31) * C2;
-                x1 = (Long.rotateLeft(x1, 27) + x2) * 5 + 0x52DCE729;
-                x2 ^= Long.rotateLeft(w[i + 1] * C2, 33) * C1;
-                x2 = (Long.rotateLeft(x2, 31) + x1) * 5 + 0x38495AB5;
-                y1 ^= Long.rotateLeft(w[i + 2] * C1, 31) * C2;
-                y1 = (Long.rotateLeft(y1, 27) + y2) * 5 + 0x52DCE729;
-                y2 ^= Long.rotateLeft(w[i + 3] * C2, 33) * C1;
-                y2 = (Long.rotateLeft(y2, 31) + y1) * 5 + 0x38495AB5;
+            long[] rest = new long[4];
+            for (int k = 0; i < to; i++, k++) {
+                rest[k] = Double.doubleToLongBits(a[i]);
             }
-            a1 = x1;
-            a2 = x2;
-            b1 = y1;
-            b2 = y2;
-            count += n;
-            n = 0;
+            return w.last(rest, to - from);
+        }
+
+        static Words ofLongs(long[] a, int from, int to) {
+            Words w = new Words();
+            int i = from;
+            for (; i + 4 <= to; i += 4) {
+                w.put4(a[i], a[i + 1], a[i + 2], a[i + 3]);
+            }
+            long[] rest = new long[4];
+            for (int k = 0; i < to; i++, k++) {
+                rest[k] = a[i];
+            }
+            return w.last(rest, to - from);
+        }
+
+        static Words ofInts(int[] a) {
+            Words w = new Words();
+            int i = 0;
+            for (; i + 4 <= a.length; i += 4) {
+                w.put4(a[i], a[i + 1], a[i + 2], a[i + 3]);
+            }
+            long[] rest = new long[4];
+            for (int k = 0; i < a.length; i++, k++) {
+                rest[k] = a[i];
+            }
+            return w.last(rest, a.length);
+        }
+
+        /** Words {@code from} to {@code to} of {@code b} read as little-endian longs ({@code to} at most its length / 8). */
+        static Words ofBytes(byte[] b, int from, int to, long last) {
+            Words w = new Words();
+            int i = from;
+            for (; i + 4 <= to; i += 4) {
+                w.put4((long) LONGS.get(b, 8 * i), (long) LONGS.get(b, 8 * i + 8), (long) LONGS.get(b, 8 * i + 16),
+                        (long) LONGS.get(b, 8 * i + 24));
+            }
+            long[] rest = new long[4];
+            int k = 0;
+            for (; i < to; i++, k++) {
+                rest[k] = (long) LONGS.get(b, 8 * i);
+            }
+            rest[k] = last;
+            return w.last(rest, to - from + 1);
+        }
+
+        /** The words of a run of {@code total} words that did not fill a round: one zero-padded round, if any. */
+        private Words last(long[] rest, long total) {
+            if ((total & 3) != 0) {
+                put4(rest[0], rest[1], rest[2], rest[3]);
+            }
+            count = total;
+            return this;
         }
 
         void into(Hasher h) {
-            if (n > 0) {
-                absorb();
-            }
             h.add(count);
-            h.add(a1);
-            h.add(a2);
-            h.add(b1);
-            h.add(b2);
+            h.add(v1);
+            h.add(v2);
+            h.add(v3);
+            h.add(v4);
         }
     }
 }
