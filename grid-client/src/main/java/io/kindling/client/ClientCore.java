@@ -912,7 +912,7 @@ final class ClientCore implements AutoCloseable {
             Map<Location, Object> got = withRecovery(() -> backend.getAll(wanted.keySet()));
             for (Map.Entry<Location, List<Integer>> f : fetch.entrySet()) {
                 boolean found = got.containsKey(f.getKey());
-                Object value = found ? KindlingGrid.fromStored(got.get(f.getKey())) : MISSING;
+                Object value = found ? KindlingGrid.fromStored(io.kindling.grid.internal.PackedArrays.unpack(got.get(f.getKey()))) : MISSING;
                 for (int i : f.getValue()) {
                     out[i] = value;
                 }

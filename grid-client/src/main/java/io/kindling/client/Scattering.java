@@ -3,6 +3,7 @@ package io.kindling.client;
 import io.kindling.graph.Key;
 import io.kindling.graph.internal.Tokens;
 import io.kindling.grid.internal.KindlingGrid;
+import io.kindling.grid.internal.PackedArrays;
 import io.kindling.grid.internal.RunTasks;
 import io.kindling.grid.internal.Sizes;
 
@@ -52,7 +53,7 @@ final class Scattering {
             Location l = new Location(cache, core.storageName(k), partition);
             keys.add(k);
             locations.add(l);
-            puts.put(l, KindlingGrid.toStored(v));
+            puts.put(l, PackedArrays.pack(KindlingGrid.toStored(v)));
             sizes.put(l, Sizes.of(v));
         }
         synchronized (core.state) {

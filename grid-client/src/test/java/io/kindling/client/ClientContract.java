@@ -275,6 +275,61 @@ abstract class ClientContract {
     }
 
     @Test
+    void largeArraysOfEveryPrimitiveType_readBackExactly_fromScatterAndFromTasks() {
+        Client c = client();
+        int n = 70_000;   // over the size from which arrays are stored packed, for every element type
+        double[] doubles = new double[n];
+        long[] longs = new long[n];
+        int[] ints = new int[n];
+        float[] floats = new float[n];
+        short[] shorts = new short[n];
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+            doubles[i] = i * 0.5 - 7;
+            longs[i] = Long.MIN_VALUE + 31L * i;
+            ints[i] = -i;
+            floats[i] = i / 3f;
+            shorts[i] = (short) (i * 7);
+            chars[i] = (char) (i * 13);
+        }
+        doubles[1] = Double.NaN;
+        doubles[2] = -0.0;
+        // A user's bytes that begin as a stored packed value does: they must come back as they went in.
+        byte[] lookalike = new byte[n];
+        java.nio.ByteBuffer.wrap(lookalike).putLong(0x4B494E444C504B31L).put((byte) 2);
+        lookalike[n - 1] = 42;
+        List<Object> values = List.of(doubles, longs, ints, floats, shorts, chars, lookalike, new byte[] {1, 2, 3});
+        List<Future<Object>> scattered = c.scatter(values);
+        List<Object> back = c.gather(scattered);
+        for (int i = 0; i < values.size(); i++) {
+            assertTrue(java.util.Objects.deepEquals(values.get(i), back.get(i)), "value " + i + " changed on its way");
+            assertEquals(Boolean.TRUE, c.submit(ClientContract::sameAsGiven, scattered.get(i), values.get(i)).result(),
+                    "value " + i + " as a task read it");
+        }
+        Future<long[]> made = c.submit(ClientContract::squares, n);
+        long[] squares = made.result();
+        assertEquals(n, squares.length);
+        assertEquals((long) (n - 1) * (n - 1), squares[n - 1]);
+        assertEquals(squares[n - 1] + squares[1], c.submit(ClientContract::lastPlusSecond, made).result());
+    }
+
+    private static boolean sameAsGiven(Object read, Object given) {
+        return java.util.Objects.deepEquals(read, given);
+    }
+
+    private static long[] squares(int n) {
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (long) i * i;
+        }
+        return out;
+    }
+
+    private static long lastPlusSecond(long[] a) {
+        return a[a.length - 1] + a[1];
+    }
+
+    @Test
     void nodesAndThreads_describeTwoNodesOfTwoThreads() {
         Client c = client();
         assertEquals(2, c.nodes().size());

@@ -47,7 +47,7 @@ final class KeepDecoded extends CacheInterceptorAdapter<AffinityKey<String>, Obj
             return;
         }
         try {
-            Object v = entry.getValue();
+            Object v = PackedArrays.unpack(entry.getValue());
             if (v != null && !(v instanceof Spilled) && !(v instanceof KindlingGrid.StoredNull)) {
                 DecodedValues.of(ignite()).keep(cache, entry.getKey(), v);
             }

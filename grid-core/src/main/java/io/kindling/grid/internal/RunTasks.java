@@ -172,6 +172,7 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
             }
             Map<AffinityKey<String>, Object> got = KindlingGrid.dataCache(ignite, f.getKey()).getAll(read);
             SpillCalls.resolveAll(ignite, got, SPILL_READ_MILLIS);
+            got.replaceAll((k, v) -> PackedArrays.unpack(v));
             inputs.putAll(got);
             got.forEach((k, v) -> decoded.keep(f.getKey(), k, v));
         }
@@ -311,10 +312,12 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         }
         // This node keeps its results decoded itself, with their sizes known (store).
         KeepDecoded.SKIP.set(Boolean.TRUE);
+        Map<AffinityKey<String>, Object> packed = new HashMap<>(values);
+        packed.replaceAll((k, v) -> PackedArrays.pack(v));
         try {
-            cache.putAll(values);
+            cache.putAll(packed);
         } catch (RuntimeException all) {
-            for (Map.Entry<AffinityKey<String>, Object> v : values.entrySet()) {
+            for (Map.Entry<AffinityKey<String>, Object> v : packed.entrySet()) {
                 try {
                     cache.put(v.getKey(), v.getValue());
                 } catch (RuntimeException one) {
