@@ -5,6 +5,7 @@ import io.kindling.grid.internal.Resources;
 
 import org.apache.ignite.configuration.ClientConnectorConfiguration;
 import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.lifecycle.LifecycleBean;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
@@ -68,6 +69,15 @@ class ServerXmlTest {
         assertEquals(codeRegion.getMaxSize(), region.getMaxSize(), "data region size");
         assertEquals(codeRegion.getInitialSize(), region.getInitialSize(), "data region initial size");
         assertEquals(codeRegion.isMetricsEnabled(), region.isMetricsEnabled(), "region metrics (DataMemory reads them)");
+        int pageSize = xml.getDataStorageConfiguration().getPageSize();
+        if (file.contains("persistent")) {
+            // 0: Ignite's default, 4 KiB
+            assertTrue(pageSize == 0 || pageSize == DataStorageConfiguration.DFLT_PAGE_SIZE,
+                    "pages of a persistent region stay as its files have them: " + pageSize);
+        } else {
+            assertEquals(code.getDataStorageConfiguration().getPageSize(), pageSize, "page size");
+            assertEquals(NodeConfig.LARGE_PAGE, pageSize, "large pages in the default 1 GiB region");
+        }
     }
 
     private static IgniteConfiguration load(String file) {
