@@ -13,12 +13,15 @@ import javax.cache.Cache;
  * The data caches' interceptor: a large value that arrives on a node (scattered to it, or a copy
  * of a replica) is kept decoded there ({@link DecodedValues}) as it is stored, as a Dask worker
  * holds what it receives as objects, so the first task that reads it pays no deserialization;
- * the value is decoded from the message that brought it, not read back from the data region.
- * The decoded copy goes as the value is removed.
+ * the value is unpacked ({@link PackedArrays}) or decoded from the message that brought it, not
+ * read back from the data region. The decoded copy goes as the value is removed.
  *
- * <p>It runs inside the write, on the thread that applies it: a scatter of a large value returns
- * once its node holds it decoded. Values under {@link RunTasks#INLINE_BYTES} are not kept (they
- * decode fast), nor stand-ins for spilled values.
+ * <p>It runs inside the write, on the thread that applies it, before the value is written: Ignite
+ * hands the value to {@code onBeforePut} as the message has it, where {@code onAfterPut}'s entry
+ * gives a copy of it (100 MB more on the heap for a 100 MB value). A scatter of a large value
+ * returns once its node holds it decoded. Should the write then fail, the copy stays until the
+ * next sweep of copies whose data is gone ({@link DecodedValues#dropDeleted}). Values under
+ * {@link RunTasks#INLINE_BYTES} are not kept (they decode fast), nor stand-ins for spilled values.
  */
 final class KeepDecoded extends CacheInterceptorAdapter<AffinityKey<String>, Object> {
     private static final long serialVersionUID = 1L;
@@ -42,18 +45,19 @@ final class KeepDecoded extends CacheInterceptorAdapter<AffinityKey<String>, Obj
     }
 
     @Override
-    public void onAfterPut(Cache.Entry<AffinityKey<String>, Object> entry) {
+    public Object onBeforePut(Cache.Entry<AffinityKey<String>, Object> entry, Object newVal) {
         if (SKIP.get() != null) {
-            return;
+            return newVal;
         }
         try {
-            Object v = PackedArrays.unpack(entry.getValue());
+            Object v = PackedArrays.unpack(newVal);
             if (v != null && !(v instanceof Spilled) && !(v instanceof KindlingGrid.StoredNull)) {
                 DecodedValues.of(ignite()).keep(cache, entry.getKey(), v);
             }
         } catch (RuntimeException e) {
             // a value this node cannot decode (its class is not here): tasks decode it where they can
         }
+        return newVal;
     }
 
     @Override
