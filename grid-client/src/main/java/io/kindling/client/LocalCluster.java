@@ -254,6 +254,7 @@ public final class LocalCluster implements AutoCloseable {
                 command.addAll(archive.options());
             }
             command.add("-Xmx" + options.nodeHeap);
+            command.addAll(io.kindling.grid.internal.JvmFlags.NODE_GC);
             command.add("-Dkindling.node.logging=" + options.logging);
             command.add("-cp");
             command.add(archive != null ? archive.classPath() : System.getProperty("java.class.path"));
