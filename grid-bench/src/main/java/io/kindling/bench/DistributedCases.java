@@ -151,13 +151,41 @@ final class DistributedCases {
             LocalCases.check(f.result() == N_CHAIN);
             rounds++;
         }
+        int large = warmLargeValues(c);
         Map<String, Object> line = caseLine("jit_warmup");
         line.put("n", rounds);
         line.put("seconds", Measure.seconds(t0));
         line.put("tasks_per_s", null);
+        line.put("large_values", large);
         line.put("note", "untimed rounds of the submit, tree, round-trip and chain workloads before the cases, "
-                + "for the JIT of the client and node JVMs (kindling.bench.distWarmupMillis)");
+                + "for the JIT of the client and node JVMs (kindling.bench.distWarmupMillis); then large_values "
+                + "scatters of the dist_scatter payload, each node receiving two, each read by the len and sum tasks");
         report.print(line);
+    }
+
+    /**
+     * Scatters the {@code dist_scatter} payload twice to each node and runs its two tasks on it,
+     * untimed: a node's first large values take several times as long as the next (its JIT has
+     * not compiled the paths that write, unpack and read them, and its heap grows to hold them),
+     * and dist_scatter would otherwise time those. Returns how many values it scattered.
+     */
+    private static int warmLargeValues(Client c) {
+        int elements = (int) (SCATTER_MB * 1_000_000L / 8);
+        int n = 0;
+        for (int round = 0; round < 2; round++) {
+            for (String node : c.nodes()) {
+                double[] a = new double[elements];
+                Arrays.fill(a, -1.0 - n);
+                Future<double[]> f = c.scatter(List.of(a), node).get(0);
+                Future<Integer> len = c.pure(false).submit(DistributedCases::length, f);
+                Future<Double> total = c.pure(false).submit(DistributedCases::sum, f);
+                check(len.result() == elements && total.result() == (-1.0 - n) * elements);
+                release(List.of(len, total, f));
+                n++;
+            }
+        }
+        idle(c);
+        return n;
     }
 
     /** A report line of this system for case {@code name}, to which the case adds its figures. */
