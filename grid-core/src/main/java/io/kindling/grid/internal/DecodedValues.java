@@ -30,8 +30,15 @@ public final class DecodedValues {
     /** Most values kept, whatever their size. */
     private static final int MAX_VALUES = 10_000;
 
-    private record Kept(String cache, Object stored, long bytes) {
+    /** A decoded copy; {@code arriving}: when its value's write began ({@link System#nanoTime}), or 0. */
+    private record Kept(String cache, Object stored, long bytes, long arriving) {
     }
+
+    /**
+     * Copies of arriving values younger than this are not swept: {@link KeepDecoded} keeps a value
+     * as its write begins, before the cache holds it, and a sweep in between would find no data.
+     */
+    private static final long FRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final Ignite ignite;
     /** The heap an Ignite node needs for itself, kept out of the budget of decoded copies. */
@@ -96,16 +103,25 @@ public final class DecodedValues {
 
     /** Keeps {@code stored}, the value under {@code key} in data cache {@code cache}, if it is large enough. */
     void keep(String cache, AffinityKey<String> key, Object stored) {
-        keep(cache, key, stored, Sizes.of(stored));
+        keep(cache, key, stored, Sizes.of(stored), false);
+    }
+
+    /** As {@link #keep(String, AffinityKey, Object)}, for a value whose write to this node is beginning. */
+    void keepArriving(String cache, AffinityKey<String> key, Object stored) {
+        keep(cache, key, stored, Sizes.of(stored), true);
     }
 
     /** As {@link #keep(String, AffinityKey, Object)}, with the value's size known. */
     void keep(String cache, AffinityKey<String> key, Object stored, long size) {
+        keep(cache, key, stored, size, false);
+    }
+
+    private void keep(String cache, AffinityKey<String> key, Object stored, long size, boolean arriving) {
         if (size < RunTasks.INLINE_BYTES || size > budget) {
             return;
         }
         synchronized (this) {
-            Kept old = values.put(key, new Kept(cache, stored, size));
+            Kept old = values.put(key, new Kept(cache, stored, size, arriving ? System.nanoTime() : 0));
             account(size - (old == null ? 0 : old.bytes()));
             while (jvmBytes() > budget && !values.isEmpty()) {
                 Kept gone = values.remove(values.firstKey());
@@ -166,7 +182,11 @@ public final class DecodedValues {
                 now.add(Map.entry(e.getKey(), e.getValue()));
             }
         }
+        long nanos = System.nanoTime();
         for (Map.Entry<AffinityKey<String>, Kept> e : now) {
+            if (e.getValue().arriving() != 0 && nanos - e.getValue().arriving() < FRESH_NANOS) {
+                continue;
+            }
             IgniteCache<AffinityKey<String>, Object> cache = ignite.cache(e.getValue().cache());
             if (!all && cache != null && intercepted(cache)
                     && ignite.affinity(cache.getName()).isPrimaryOrBackup(ignite.cluster().localNode(), e.getKey())) {

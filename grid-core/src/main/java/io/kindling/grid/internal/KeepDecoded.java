@@ -19,8 +19,8 @@ import javax.cache.Cache;
  * <p>It runs inside the write, on the thread that applies it, before the value is written: Ignite
  * hands the value to {@code onBeforePut} as the message has it, where {@code onAfterPut}'s entry
  * gives a copy of it (100 MB more on the heap for a 100 MB value). A scatter of a large value
- * returns once its node holds it decoded. Should the write then fail, the copy stays until the
- * next sweep of copies whose data is gone ({@link DecodedValues#dropDeleted}). Values under
+ * returns once its node holds it decoded. Should the write then fail, the copy stays until a
+ * sweep of copies whose data is gone ({@link DecodedValues#dropDeleted}) finds it, 10 s on. Values under
  * {@link RunTasks#INLINE_BYTES} are not kept (they decode fast), nor stand-ins for spilled values.
  */
 final class KeepDecoded extends CacheInterceptorAdapter<AffinityKey<String>, Object> {
@@ -52,7 +52,7 @@ final class KeepDecoded extends CacheInterceptorAdapter<AffinityKey<String>, Obj
         try {
             Object v = PackedArrays.unpack(newVal);
             if (v != null && !(v instanceof Spilled) && !(v instanceof KindlingGrid.StoredNull)) {
-                DecodedValues.of(ignite()).keep(cache, entry.getKey(), v);
+                DecodedValues.of(ignite()).keepArriving(cache, entry.getKey(), v);
             }
         } catch (RuntimeException e) {
             // a value this node cannot decode (its class is not here): tasks decode it where they can
