@@ -7,6 +7,7 @@ import io.kindling.grid.internal.CancelReport;
 import io.kindling.grid.internal.GridBatch;
 import io.kindling.grid.internal.KindlingGrid;
 import io.kindling.grid.internal.Outcome;
+import io.kindling.grid.internal.PackedArrays;
 import io.kindling.grid.internal.TopologySnapshot;
 
 import java.lang.ref.PhantomReference;
@@ -912,7 +913,7 @@ final class ClientCore implements AutoCloseable {
             Map<Location, Object> got = withRecovery(() -> backend.getAll(wanted.keySet()));
             for (Map.Entry<Location, List<Integer>> f : fetch.entrySet()) {
                 boolean found = got.containsKey(f.getKey());
-                Object value = found ? KindlingGrid.fromStored(io.kindling.grid.internal.PackedArrays.unpack(got.get(f.getKey()))) : MISSING;
+                Object value = found ? KindlingGrid.fromStored(PackedArrays.unpack(got.get(f.getKey()))) : MISSING;
                 for (int i : f.getValue()) {
                     out[i] = value;
                 }

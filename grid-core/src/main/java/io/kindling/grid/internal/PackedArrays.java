@@ -69,6 +69,24 @@ public final class PackedArrays {
         return value;
     }
 
+    /**
+     * {@code values} as a data cache stores them: {@code values} itself when none is packed (a
+     * batch of small results costs no copy of its map), otherwise a copy with those packed.
+     */
+    public static <K> java.util.Map<K, Object> packAll(java.util.Map<K, Object> values) {
+        java.util.Map<K, Object> out = values;
+        for (java.util.Map.Entry<K, Object> e : values.entrySet()) {
+            Object packed = pack(e.getValue());
+            if (packed != e.getValue()) {
+                if (out == values) {
+                    out = new java.util.HashMap<>(values);
+                }
+                out.put(e.getKey(), packed);
+            }
+        }
+        return out;
+    }
+
     /** What {@link #pack} was given, from what a data cache holds; anything not packed as it is. */
     public static Object unpack(Object stored) {
         if (!(stored instanceof byte[] bytes) || !isPacked(bytes)) {

@@ -312,8 +312,7 @@ public final class RunTasks implements IgniteCallable<Outcomes>, GridPeerDeployA
         }
         // This node keeps its results decoded itself, with their sizes known (store).
         KeepDecoded.SKIP.set(Boolean.TRUE);
-        Map<AffinityKey<String>, Object> packed = new HashMap<>(values);
-        packed.replaceAll((k, v) -> PackedArrays.pack(v));
+        Map<AffinityKey<String>, Object> packed = PackedArrays.packAll(values);
         try {
             cache.putAll(packed);
         } catch (RuntimeException all) {

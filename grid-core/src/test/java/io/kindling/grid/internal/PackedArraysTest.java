@@ -49,6 +49,18 @@ class PackedArraysTest {
     }
 
     @Test
+    void packAll_copiesTheMapOnlyWhenAValueIsPacked() {
+        java.util.Map<String, Object> small = new java.util.HashMap<>(java.util.Map.of("a", 1, "b", "x"));
+        assertSame(small, PackedArrays.packAll(small));
+        double[] large = new double[LARGE / 8];
+        java.util.Map<String, Object> mixed = new java.util.HashMap<>(java.util.Map.of("a", 1, "big", large));
+        java.util.Map<String, Object> packed = PackedArrays.packAll(mixed);
+        assertSame(large, mixed.get("big"), "the given map is left as it was");
+        assertInstanceOf(byte[].class, packed.get("big"));
+        assertSame(mixed.get("a"), packed.get("a"));
+    }
+
+    @Test
     void bytesThatBeginAsAPackedValue_comeBackAsThemselves() {
         for (int n : new int[] {PackedArrays.HEADER, PackedArrays.HEADER + 5, LARGE}) {
             byte[] lookalike = new byte[n];
