@@ -41,6 +41,8 @@ public final class NodeHoldings {
         c.setCacheMode(CacheMode.REPLICATED);
         c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
         c.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+        c.setAffinity(new org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction(
+                false, KindlingGrid.SMALL_REPLICATED_PARTITIONS));
         return ignite.getOrCreateCache(c);
     }
 
