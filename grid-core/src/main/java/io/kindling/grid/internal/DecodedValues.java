@@ -52,7 +52,7 @@ public final class DecodedValues {
 
         @Override
         protected boolean removeLRU(AbstractLinkedMap.LinkEntry<AffinityKey<String>, Kept> entry) {
-            account(-entry.getValue().bytes());
+            gone(entry.getValue());
             return true;
         }
     };
@@ -61,6 +61,12 @@ public final class DecodedValues {
         this.ignite = ignite;
         this.budget = Long.getLong("kindling.decoded.bytes",
                 Math.max(0, Runtime.getRuntime().maxMemory() - ((long) IGNITE_RESERVE_MIB << 20)) / 4);
+    }
+
+    /** Accounts for copy {@code k}, no longer kept (under this object's lock): its object is garbage now. */
+    private void gone(Kept k) {
+        account(-k.bytes());
+        LargeGarbage.note(k.bytes());
     }
 
     /** Adds {@code delta} to this node's bytes (under this object's lock). */
@@ -122,10 +128,12 @@ public final class DecodedValues {
         }
         synchronized (this) {
             Kept old = values.put(key, new Kept(cache, stored, size, arriving ? System.nanoTime() : 0));
-            account(size - (old == null ? 0 : old.bytes()));
+            account(size);
+            if (old != null) {
+                gone(old);
+            }
             while (jvmBytes() > budget && !values.isEmpty()) {
-                Kept gone = values.remove(values.firstKey());
-                account(-gone.bytes());
+                gone(values.remove(values.firstKey()));
             }
         }
     }
@@ -153,9 +161,9 @@ public final class DecodedValues {
             if (values.isEmpty()) {
                 return;
             }
-            Kept gone = values.remove(key);
-            if (gone != null) {
-                account(-gone.bytes());
+            Kept k = values.remove(key);
+            if (k != null) {
+                gone(k);
             }
         }
     }
@@ -194,9 +202,9 @@ public final class DecodedValues {
             }
             if (cache == null || !cache.containsKey(e.getKey())) {
                 synchronized (this) {
-                    Kept gone = values.remove(e.getKey());
-                    if (gone != null) {
-                        account(-gone.bytes());
+                    Kept k = values.remove(e.getKey());
+                    if (k != null) {
+                        gone(k);
                     }
                 }
             }

@@ -66,9 +66,11 @@ public final class JvmFlags {
      * heap. A node's large values arrive and leave as objects of tens of megabytes, each collection
      * of which takes a few milliseconds; under the default, G1 grew a node's heap to 550-960 MB
      * holding one 100 MB value, and with this to 400 MB (peak resident 550-660 MiB against
-     * 740-1,220 in the same hour), scatters as fast.
+     * 740-1,220 in the same hour), scatters as fast. {@code ExplicitGCInvokesConcurrent}: a node
+     * asks for a young collection once large objects it let go of add up ({@link LargeGarbage}),
+     * which this makes a pause of milliseconds rather than a full collection.
      */
-    public static final List<String> NODE_GC = List.of("-XX:GCTimeRatio=4");
+    public static final List<String> NODE_GC = List.of("-XX:GCTimeRatio=4", "-XX:+ExplicitGCInvokesConcurrent");
 
     /** The flags of the list, one per line of the file. */
     public static List<String> addOpens() {

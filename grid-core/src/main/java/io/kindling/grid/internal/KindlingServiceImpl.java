@@ -50,6 +50,7 @@ public final class KindlingServiceImpl implements Service, KindlingService {
                 } catch (RuntimeException e) {
                     // the node is stopping: the loop ends with the service
                 }
+                LargeGarbage.collectIfDue();
                 if (System.nanoTime() - round < TimeUnit.MILLISECONDS.toNanos(Leases.reaperMillis())) {
                     continue;
                 }

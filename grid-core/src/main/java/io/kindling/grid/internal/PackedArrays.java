@@ -92,6 +92,8 @@ public final class PackedArrays {
         if (!(stored instanceof byte[] bytes) || !isPacked(bytes)) {
             return stored;
         }
+        // the packed bytes (a message's, or a copy read from the data region) go once unpacked
+        LargeGarbage.note(bytes.length);
         ByteBuffer b = ByteBuffer.wrap(bytes, HEADER, bytes.length - HEADER).slice().order(ByteOrder.LITTLE_ENDIAN);
         int n = b.remaining();
         switch (bytes[8]) {
