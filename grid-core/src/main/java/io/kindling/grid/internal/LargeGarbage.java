@@ -45,7 +45,6 @@ final class LargeGarbage {
     private long pending;
     private long lastNote;
     private long lastAsk;
-    private boolean asking;
     private long collectionsAtNote = -1;
     private long asked;
 
@@ -99,12 +98,11 @@ final class LargeGarbage {
             }
             if (pending < (THRESHOLD_MIB << 20)
                     || now - lastNote < TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS)
-                    || (asking && now - lastAsk < TimeUnit.MILLISECONDS.toNanos(MIN_GAP_MILLIS))) {
+                    || (asked > 0 && now - lastAsk < TimeUnit.MILLISECONDS.toNanos(MIN_GAP_MILLIS))) {
                 return false;
             }
             pending = 0;
             lastAsk = now;
-            asking = true;
             asked++;
         }
         collect.run();

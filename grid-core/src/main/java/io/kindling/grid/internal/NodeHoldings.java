@@ -6,6 +6,7 @@ import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.CacheConfiguration;
 
@@ -41,8 +42,7 @@ public final class NodeHoldings {
         c.setCacheMode(CacheMode.REPLICATED);
         c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
         c.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
-        c.setAffinity(new org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction(
-                false, KindlingGrid.SMALL_REPLICATED_PARTITIONS));
+        c.setAffinity(new RendezvousAffinityFunction(false, KindlingGrid.SMALL_REPLICATED_PARTITIONS));
         return ignite.getOrCreateCache(c);
     }
 
