@@ -255,6 +255,7 @@ public final class LocalCluster implements AutoCloseable {
             }
             command.add("-Xmx" + options.nodeHeap);
             command.addAll(io.kindling.grid.internal.JvmFlags.NODE_GC);
+            command.addAll(io.kindling.grid.internal.JvmFlags.NODE_JIT);
             command.add("-Dkindling.node.logging=" + options.logging);
             command.add("-cp");
             command.add(archive != null ? archive.classPath() : System.getProperty("java.class.path"));
