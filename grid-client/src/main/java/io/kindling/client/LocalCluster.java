@@ -205,7 +205,7 @@ public final class LocalCluster implements AutoCloseable {
                 clientNode = Ignition.start(nodeConfig(prefix + "-client").client(true).build());
             } else {
                 for (int i = 0; i < options.nodes; i++) {
-                    inProcess.add(Ignition.start(nodeConfig(prefix + "-node-" + i)
+                    inProcess.add(Ignition.start(nodeConfig(prefix + "-node-" + i).installedCaches(true)
                             .resources(io.kindling.grid.internal.Resources.parse(options.resources.get(i))).build()));
                 }
                 clientNode = inProcess.get(0);
@@ -270,6 +270,7 @@ public final class LocalCluster implements AutoCloseable {
             if (!options.peerClassLoading) {
                 command.add("--no-peer-class-loading");
             }
+            command.add("--installed-caches");
             if (options.resources.containsKey(i)) {
                 command.addAll(List.of("--resources", options.resources.get(i)));
             }

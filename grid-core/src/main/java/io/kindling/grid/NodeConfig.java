@@ -107,6 +107,7 @@ public final class NodeConfig {
     private Path trustStore;
     private String trustStorePassword;
     private boolean authentication;
+    private boolean installedCaches;
     private java.util.Map<String, Double> resources = java.util.Map.of();
 
     public NodeConfig instanceName(String name) {
@@ -196,6 +197,18 @@ public final class NodeConfig {
     /** Threads that run tasks on this node. */
     public NodeConfig threads(int threads) {
         this.threads = threads;
+        return this;
+    }
+
+    /**
+     * A server that starts Kindling's caches with itself, in the exchange of its own join, rather
+     * than in the four exchanges of {@link KindlingServer#install} after it has started (two child
+     * nodes were ready in 2.7-3.2 s against 3.2-3.9 s without, in the same hour). Only for a
+     * cluster whose every server runs Kindling, as a local cluster's do: the data cache names
+     * Kindling's classes, which a stock Ignite server could not load. Off by default.
+     */
+    public NodeConfig installedCaches(boolean installedCaches) {
+        this.installedCaches = installedCaches;
         return this;
     }
 
@@ -365,6 +378,9 @@ public final class NodeConfig {
             }
             c.setDataStorageConfiguration(storage);
             c.setFailureHandler(new KindlingFailureHandler());
+            if (installedCaches) {
+                c.setCacheConfiguration(io.kindling.grid.internal.KindlingGrid.installedCaches());
+            }
         }
         return c;
     }

@@ -107,6 +107,12 @@ public final class Claims {
         return c;
     }
 
+    /** The configurations of the shared tables. */
+    @SuppressWarnings("rawtypes")
+    static List<CacheConfiguration> tableConfigurations() {
+        return List.of(configuration(CACHE), configuration(DATASETS), keysConfiguration(), configuration(COORDINATION));
+    }
+
     /**
      * Creates the shared tables the cluster lacks, in one exchange: a client's first use of each
      * would otherwise wait for an exchange of its own (about half a second of a local cluster's start).
@@ -114,9 +120,9 @@ public final class Claims {
     @SuppressWarnings("rawtypes")   // Ignite takes a collection of raw configurations
     public static void createTables(Ignite ignite) {
         List<CacheConfiguration> missing = new ArrayList<>();
-        for (String name : List.of(CACHE, DATASETS, KEYS, COORDINATION)) {
-            if (ignite.cache(name) == null) {
-                missing.add(KEYS.equals(name) ? keysConfiguration() : configuration(name));
+        for (CacheConfiguration c : tableConfigurations()) {
+            if (ignite.cache(c.getName()) == null) {
+                missing.add(c);
             }
         }
         if (!missing.isEmpty()) {

@@ -63,6 +63,19 @@ public final class KindlingGrid {
         return c;
     }
 
+    /**
+     * The caches {@link io.kindling.grid.KindlingServer#install} creates (the data cache without
+     * backups, leases, holdings and the shared tables), for a server to start with itself, where
+     * every server of the cluster runs Kindling: the data cache names Kindling's classes.
+     */
+    @SuppressWarnings("rawtypes")   // Ignite takes an array of raw configurations
+    public static CacheConfiguration[] installedCaches() {
+        java.util.List<CacheConfiguration> all = new java.util.ArrayList<>(java.util.List.of(
+                dataCacheConfiguration(0, true), leaseCacheConfiguration(), NodeHoldings.configuration()));
+        all.addAll(Claims.tableConfigurations());
+        return all.toArray(new CacheConfiguration[0]);
+    }
+
     /** The data cache, created with no backups if the cluster does not have it yet. */
     public static IgniteCache<AffinityKey<String>, Object> dataCache(Ignite ignite) {
         return dataCache(ignite, DATA_CACHE);

@@ -38,12 +38,17 @@ public final class NodeHoldings {
         if (cache != null) {
             return cache;
         }
+        return ignite.getOrCreateCache(configuration());
+    }
+
+    /** The configuration of {@link #CACHE}: replicated, a few entries per server. */
+    static CacheConfiguration<String, long[]> configuration() {
         CacheConfiguration<String, long[]> c = new CacheConfiguration<>(CACHE);
         c.setCacheMode(CacheMode.REPLICATED);
         c.setAtomicityMode(CacheAtomicityMode.ATOMIC);
         c.setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
         c.setAffinity(new RendezvousAffinityFunction(false, KindlingGrid.SMALL_REPLICATED_PARTITIONS));
-        return ignite.getOrCreateCache(c);
+        return c;
     }
 
     /** Writes this server's counts, and on the oldest server drops entries of nodes gone for a minute. */

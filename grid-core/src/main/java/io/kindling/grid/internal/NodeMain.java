@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * <p>Options: {@code --name N --discovery-port P --port-range R --communication-port C
  * --thin-port T --threads K --work-dir DIR --data-region-bytes B [--resources SPEC]
  * [--memory TARGET,PAUSE,SPILL]
- * [--no-peer-class-loading]}.
+ * [--no-peer-class-loading] [--installed-caches]}.
  */
 public final class NodeMain {
     /** What the node prints once it has joined the cluster. */
@@ -50,6 +50,10 @@ public final class NodeMain {
                 }
                 case "--no-peer-class-loading" -> {
                     config.peerClassLoading(false);
+                    continue;
+                }
+                case "--installed-caches" -> {
+                    config.installedCaches(true);
                     continue;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
